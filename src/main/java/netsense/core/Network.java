@@ -1,0 +1,262 @@
+package netsense.core;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An immutable, validated fully connected feed-forward network (Higham &amp; Higham, eqs.
+ * 3.1–3.2): {@code a[1] = x}, {@code a[l] = σ_l(W[l] a[l-1] + b[l])} for {@code l = 2..L}.
+ *
+ * <p>Layout: all weight matrices in one flat array, each row-major ({@code n_l × n_{l-1}}),
+ * layer after layer, found through {@link #weightOffset}; likewise the biases. A transposed
+ * copy of each matrix ({@code n_{l-1} × n_l}) is kept beside it so that both the forward and
+ * the backward product run along contiguous memory; it is rebuilt, not shipped, when a
+ * network is deserialized.
+ *
+ * <p>Layers are numbered as in the paper: the input is layer 1, the first weight matrix
+ * belongs to layer 2. Methods taking a {@code layer} argument take that number.
+ */
+public final class Network implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** One layer as a model file gives it: {@code weights} is {@code n_l} rows of {@code n_{l-1}}. */
+    public record Layer(double[][] weights, double[] bias, Activation activation) {}
+
+    private final int[] widths;
+    private final Activation[] activations;
+    private final double[] weights;
+    private final double[] biases;
+    private final int[] weightOffsets;
+    private final int[] biasOffsets;
+    private transient double[] transposed;
+
+    private Network(int[] widths, Activation[] activations, double[] weights, double[] biases) {
+        this.widths = widths;
+        this.activations = activations;
+        this.weights = weights;
+        this.biases = biases;
+        int layers = activations.length;
+        this.weightOffsets = new int[layers + 1];
+        this.biasOffsets = new int[layers + 1];
+        for (int i = 0; i < layers; i++) {
+            weightOffsets[i + 1] = weightOffsets[i] + widths[i + 1] * widths[i];
+            biasOffsets[i + 1] = biasOffsets[i] + widths[i + 1];
+        }
+        this.transposed = transpose();
+    }
+
+    /**
+     * Builds a network from its layers (layer 2 first), checking every rule of the model
+     * format. Not modified: the arrays are copied.
+     *
+     * @throws InvalidModelException naming the layer and what is wrong
+     */
+    public static Network of(List<Layer> layers) {
+        if (layers == null || layers.isEmpty()) {
+            throw new InvalidModelException("the model has no layers");
+        }
+        int count = layers.size();
+        int[] widths = new int[count + 1];
+        Activation[] activations = new Activation[count];
+        long weightCount = 0;
+        long biasCount = 0;
+        for (int i = 0; i < count; i++) {
+            Layer layer = layers.get(i);
+            String name = "layer " + (i + 2);
+            if (layer == null) {
+                throw new InvalidModelException(name + ": missing");
+            }
+            double[][] w = layer.weights();
+            if (w == null || w.length == 0) {
+                throw new InvalidModelException(name + ": weights are empty (no rows)");
+            }
+            if (w[0] == null || w[0].length == 0) {
+                throw new InvalidModelException(name + ": weights row 0 is empty");
+            }
+            int columns = w[0].length;
+            for (int r = 1; r < w.length; r++) {
+                int have = w[r] == null ? 0 : w[r].length;
+                if (have != columns) {
+                    throw new InvalidModelException(name + ": weights are ragged: row " + r + " has "
+                            + have + " columns, row 0 has " + columns);
+                }
+            }
+            if (i == 0) {
+                widths[0] = columns;
+            } else if (columns != widths[i]) {
+                throw new InvalidModelException(name + ": weights have " + columns + " columns, expected "
+                        + widths[i] + " (the previous layer's width)");
+            }
+            widths[i + 1] = w.length;
+            double[] b = layer.bias();
+            if (b == null || b.length != w.length) {
+                throw new InvalidModelException(name + ": bias has " + (b == null ? 0 : b.length)
+                        + " entries, expected " + w.length + " (the number of weight rows)");
+            }
+            for (int r = 0; r < w.length; r++) {
+                for (int c = 0; c < columns; c++) {
+                    if (!Double.isFinite(w[r][c])) {
+                        throw new InvalidModelException(name + ": weight [" + r + "][" + c + "] is not finite ("
+                                + w[r][c] + ")");
+                    }
+                }
+                if (!Double.isFinite(b[r])) {
+                    throw new InvalidModelException(name + ": bias [" + r + "] is not finite (" + b[r] + ")");
+                }
+            }
+            if (layer.activation() == null) {
+                throw new InvalidModelException(name + ": no activation (known: " + Activation.knownIds() + ")");
+            }
+            activations[i] = layer.activation();
+            weightCount += (long) w.length * columns;
+            biasCount += w.length;
+        }
+        if (weightCount + biasCount > Integer.MAX_VALUE - 8) {
+            throw new InvalidModelException("the model has " + (weightCount + biasCount)
+                    + " parameters, more than one array can hold");
+        }
+        double[] weights = new double[(int) weightCount];
+        double[] biases = new double[(int) biasCount];
+        int wo = 0;
+        int bo = 0;
+        for (Layer layer : layers) {
+            for (double[] row : layer.weights()) {
+                System.arraycopy(row, 0, weights, wo, row.length);
+                wo += row.length;
+            }
+            System.arraycopy(layer.bias(), 0, biases, bo, layer.bias().length);
+            bo += layer.bias().length;
+        }
+        return new Network(widths, activations, weights, biases);
+    }
+
+    private double[] transpose() {
+        double[] t = new double[weights.length];
+        for (int i = 0; i < activations.length; i++) {
+            int rows = widths[i + 1];
+            int cols = widths[i];
+            int off = weightOffsets[i];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    t[off + c * rows + r] = weights[off + r * cols + c];
+                }
+            }
+        }
+        return t;
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        transposed = transpose();
+    }
+
+    /** L, the number of layers counting the input layer. */
+    public int depth() {
+        return widths.length;
+    }
+
+    /** n1, the width of the input. */
+    public int inputWidth() {
+        return widths[0];
+    }
+
+    /** nL, the width of the output layer. */
+    public int outputWidth() {
+        return widths[widths.length - 1];
+    }
+
+    /** n_l for {@code l = 1..L}. */
+    public int width(int layer) {
+        return widths[checkLayer(layer, 1) - 1];
+    }
+
+    /** [n1, ..., nL]. A copy. */
+    public int[] widths() {
+        return widths.clone();
+    }
+
+    /** σ_l for {@code l = 2..L}. */
+    public Activation activation(int layer) {
+        return activations[checkLayer(layer, 2) - 2];
+    }
+
+    /** [σ_2, ..., σ_L]. A copy. */
+    public Activation[] activations() {
+        return activations.clone();
+    }
+
+    /** The number of weights, Σ n_l·n_{l-1}; a gradient costs about 4 flops per weight. */
+    public long weightCount() {
+        return weights.length;
+    }
+
+    /** Weights and biases together. */
+    public long parameterCount() {
+        return (long) weights.length + biases.length;
+    }
+
+    /** W[l]_{ij} (0-based i, j). */
+    public double weight(int layer, int i, int j) {
+        int k = checkLayer(layer, 2) - 2;
+        Objects.checkIndex(i, widths[k + 1]);
+        Objects.checkIndex(j, widths[k]);
+        return weights[weightOffsets[k] + i * widths[k] + j];
+    }
+
+    /** b[l]_i (0-based i). */
+    public double bias(int layer, int i) {
+        int k = checkLayer(layer, 2) - 2;
+        return biases[biasOffsets[k] + Objects.checkIndex(i, widths[k + 1])];
+    }
+
+    private int checkLayer(int layer, int first) {
+        if (layer < first || layer > widths.length) {
+            throw new IndexOutOfBoundsException("layer " + layer + " is not in " + first + ".." + widths.length);
+        }
+        return layer;
+    }
+
+    // Package-private views for the kernel: flat arrays and offsets, indexed by k = layer − 2.
+
+    double[] weightArray() {
+        return weights;
+    }
+
+    double[] transposedArray() {
+        return transposed;
+    }
+
+    double[] biasArray() {
+        return biases;
+    }
+
+    int weightOffset(int k) {
+        return weightOffsets[k];
+    }
+
+    int biasOffset(int k) {
+        return biasOffsets[k];
+    }
+
+    Activation activationAt(int k) {
+        return activations[k];
+    }
+
+    int widthAt(int index) {
+        return widths[index];
+    }
+
+    /** "[2,2,3,1]", the shape as the documentation writes it. */
+    public String shape() {
+        return Arrays.toString(widths).replace(" ", "");
+    }
+
+    @Override
+    public String toString() {
+        return "Network" + shape() + " " + Arrays.toString(activations).toLowerCase(java.util.Locale.ROOT);
+    }
+}
