@@ -74,6 +74,16 @@ public final class GradientSummary implements Serializable {
      * dimensions}) from {@code gradOff}. Not modified: both arrays. Values must be finite.
      */
     public void addBlock(double[] outputs, int outOff, double[] gradients, int gradOff, int rows) {
+        addBlock(outputs, outOff, gradients, gradOff, rows, null);
+    }
+
+    /**
+     * As {@link #addBlock(double[], int, double[], int, int)}, and also hands back each row's
+     * norms, which it computes anyway.
+     *
+     * @param norms Modified unless null: {@code rows × 3} from 0, each row's L1, L2 and L∞ norm
+     */
+    public void addBlock(double[] outputs, int outOff, double[] gradients, int gradOff, int rows, double[] norms) {
         java.util.Objects.checkFromIndexSize(outOff, rows, outputs.length);
         java.util.Objects.checkFromIndexSize(gradOff, rows * dimensions, gradients.length);
         if (rows == 0) {
@@ -101,6 +111,11 @@ public final class GradientSummary implements Serializable {
             normSketches[0].update(l1);
             normSketches[1].update(s[4 * r + L2]);
             normSketches[2].update(linf);
+            if (norms != null) {
+                norms[3 * r] = l1;
+                norms[3 * r + 1] = s[4 * r + L2];
+                norms[3 * r + 2] = linf;
+            }
         }
         gradient.addBlock(gradients, gradOff, rows);
         scalars.addBlock(s, 0, rows);

@@ -1,0 +1,123 @@
+package netsense.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import netsense.io.InvalidSetupException;
+import netsense.spark.GradientJob;
+import netsense.spark.Mode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gradients}: the main job (SPEC, "The main job"). */
+@Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Computes the input gradient of a network's output for every row of a Parquet input, and",
+            "writes gradients/, rejected/ and summary.json (per-dimension sensitivities) to DIR.",
+            "",
+            "Spark options (--conf k=v, --driver-memory, --executor-memory, --jars, ...) are passed to",
+            "spark-submit by the launch script."},
+        footer = {"", "Exit status: 0 done; 2 the command, model or input schema is wrong (nothing written);",
+            "3 a bad row under --mode failfast; 1 anything else."})
+final class GradientsCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "model file (JSON)")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet file or folder")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder (must not exist)")
+    String output;
+
+    @Option(names = "--features", paramLabel = "COL",
+            description = "input column: array<double>, array<float> or a Spark ML vector (default: features)")
+    String features;
+
+    @Option(names = "--feature-cols", paramLabel = "A,B,...", split = ",",
+            description = "instead of --features: one numeric column per input dimension, in order")
+    List<String> featureCols;
+
+    @Option(names = "--id-col", paramLabel = "COL", description = "carried to every output row (default: id when the input has it)")
+    String idCol;
+
+    @Option(names = "--keep-cols", paramLabel = "A,B,...", split = ",", description = "further input columns carried through")
+    List<String> keepCols;
+
+    @Option(names = "--output-index", paramLabel = "K",
+            description = "which output neuron (0-based) when the model has several; required then")
+    Integer outputIndex;
+
+    @Option(names = "--mode", paramLabel = "M", defaultValue = "permissive",
+            description = "permissive: bad rows go to rejected/; dropmalformed: counted and dropped; "
+                    + "failfast: the first bad row stops the job (default: ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--overwrite", description = "replace an existing output folder")
+    boolean overwrite;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*] where no cluster is given)")
+    String master;
+
+    @Option(names = "--block-rows", paramLabel = "N", defaultValue = "" + GradientJob.DEFAULT_BLOCK_ROWS,
+            description = "rows per kernel block (default: ${DEFAULT-VALUE})")
+    int blockRows;
+
+    /** Every problem with the command that can be seen without Spark, all at once. */
+    List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (features != null && featureCols != null) {
+            problems.add("give --features or --feature-cols, not both");
+        }
+        if (featureCols != null && featureCols.stream().anyMatch(String::isBlank)) {
+            problems.add("--feature-cols has an empty name");
+        }
+        if (outputIndex != null && outputIndex < 0) {
+            problems.add("--output-index must be 0 or more, got " + outputIndex);
+        }
+        if (blockRows < 1) {
+            problems.add("--block-rows must be at least 1, got " + blockRows);
+        }
+        try {
+            Mode.fromId(mode);
+        } catch (IllegalArgumentException e) {
+            problems.add("--mode: " + e.getMessage());
+        }
+        if (isLocal(model) && !Files.isRegularFile(Path.of(model))) {
+            problems.add("model file " + model + (Files.isDirectory(Path.of(model)) ? " is a folder" : " does not exist"));
+        }
+        if (isLocal(input) && !hasGlob(input) && !Files.exists(Path.of(input))) {
+            problems.add("input " + input + " does not exist");
+        }
+        if (isLocal(output) && Files.exists(Path.of(output)) && !overwrite) {
+            problems.add("the output folder " + output + " exists; choose another or pass --overwrite to replace it");
+        }
+        return problems;
+    }
+
+    static boolean isLocal(String path) {
+        return path != null && !path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*");
+    }
+
+    static boolean hasGlob(String path) {
+        return path.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
+    }
+
+    GradientJob.Options options() {
+        return new GradientJob.Options(model, input, output, features, featureCols, idCol, keepCols, outputIndex,
+                Mode.fromId(mode), overwrite, blockRows);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> problems = validate();
+        if (!problems.isEmpty()) {
+            throw new InvalidSetupException(String.join("; ", problems));
+        }
+        GradientJob.Result result = new GradientJob(Sessions.open("netsense gradients", master), options()).execute();
+        RunReport.print(System.out, "netsense gradients", result);
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,103 @@
+package netsense.io;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import netsense.core.Activation;
+import netsense.core.GradientSummary;
+import netsense.core.Network;
+
+/** Writes summary.json as the SPEC lays it out; undefined figures are JSON null. */
+public final class SummaryJson {
+    private SummaryJson() {}
+
+    /** The row counts of a run: {@code input = ok + rejected}. */
+    public record Rows(long input, long ok, long rejected) {}
+
+    /** Writes to a stream (not closed here). */
+    public static void write(OutputStream out, Rows rows, Network net, int outputIndex, GradientSummary summary,
+                             List<String> dimensionNames) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+
+            g.writeObjectFieldStart("rows");
+            g.writeNumberField("input", rows.input());
+            g.writeNumberField("ok", rows.ok());
+            g.writeNumberField("rejected", rows.rejected());
+            g.writeEndObject();
+
+            g.writeObjectFieldStart("model");
+            g.writeArrayFieldStart("layers");
+            for (int w : net.widths()) {
+                g.writeNumber(w);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("activations");
+            for (Activation a : net.activations()) {
+                g.writeString(a.id());
+            }
+            g.writeEndArray();
+            g.writeNumberField("parameters", net.parameterCount());
+            g.writeNumberField("output_index", outputIndex);
+            g.writeEndObject();
+
+            g.writeFieldName("output");
+            spread(g, summary.output(), null);
+
+            g.writeObjectFieldStart("norms");
+            g.writeFieldName("l1");
+            spread(g, summary.l1().spread(), summary.l1());
+            g.writeFieldName("l2");
+            spread(g, summary.l2().spread(), summary.l2());
+            g.writeFieldName("linf");
+            spread(g, summary.linf().spread(), summary.linf());
+            g.writeEndObject();
+
+            g.writeArrayFieldStart("dimensions");
+            for (int i = 0; i < summary.dimensions(); i++) {
+                GradientSummary.DimensionStats d = summary.dimension(i);
+                g.writeStartObject();
+                g.writeNumberField("index", i);
+                g.writeStringField("name", dimensionNames.get(i));
+                number(g, "mean", d.mean());
+                number(g, "mean_abs", d.meanAbs());
+                number(g, "mean_sq", d.meanSquare());
+                number(g, "std", d.std());
+                number(g, "min", d.min());
+                number(g, "max", d.max());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeRaw('\n');
+        }
+    }
+
+    private static void spread(JsonGenerator g, GradientSummary.Spread s, GradientSummary.NormStats q)
+            throws IOException {
+        g.writeStartObject();
+        number(g, "mean", s.mean());
+        number(g, "std", s.std());
+        number(g, "min", s.min());
+        number(g, "max", s.max());
+        if (q != null) {
+            number(g, "p50", q.p50());
+            number(g, "p90", q.p90());
+            number(g, "p99", q.p99());
+        }
+        g.writeEndObject();
+    }
+
+    private static void number(JsonGenerator g, String name, Double v) throws IOException {
+        if (v == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeNumberField(name, v);
+        }
+    }
+}
