@@ -9,11 +9,13 @@ import java.util.Objects;
  * layer) and the backward recurrence {@code g[l-1] = (g[l] ⊙ σ'(z[l])) W[l]} from
  * {@code g[L] = e_k}.
  *
- * <p>Layout: a block of B rows is one row-major array, {@code B × n1} from an offset; the
- * gradients come out in the same layout. Every product over the block is a row-major
- * {@code C += A·B} ({@link Gemm}): forward against the transposed weights, backward against the
- * weights themselves. Only row k of the last layer is ever used, so the output layer costs one
- * dot product per row.
+ * <p>Layout: the caller's block of B rows is one row-major array, {@code B × n1} from an
+ * offset; the gradients come back in the same layout. Inside, the block is turned
+ * feature-major ({@code n_l × B}: one row per neuron, one column per input row), so that
+ * every product is {@code C += M·A} with a small weight matrix M and long contiguous rows
+ * ({@link Gemm#accumulate}): forward {@code Z[l] = W[l]·A[l-1] + b}, backward
+ * {@code G[l-1] = W[l]ᵀ·(G[l] ⊙ σ'(Z[l]))}. Only row k of the last layer is ever used, so the
+ * output layer costs one weighted sum of rows.
  *
  * <p>Workspaces are sized for {@code maxRows} at construction and reused: {@link #compute}
  * allocates nothing. An instance is not thread-safe (one per thread); the {@link Network} is
@@ -24,12 +26,13 @@ public final class GradientKernel {
     private final int outputIndex;
     private final int maxRows;
     private final int layers;          // H = L − 1 weight layers
-    private final double[][] hidden;   // a[l] for the hidden layers l = 2..L−1: maxRows × n_l
-    private final double[][] slopes;   // σ'(z[l]) for the same layers
-    private final double[] outputValue;  // a[L]_k, one per row
-    private final double[] outputSlope;  // σ_L'(z[L]_k), one per row
-    private final double[] backA;      // g[l] ping-pong buffers, maxRows × max hidden width
-    private final double[] backB;
+    private final double[][] input;     // x, feature-major: n1 rows of B
+    private final double[][][] hidden;  // a[l] for the hidden layers l = 2..L−1: n_l rows of B
+    private final double[][][] slopes;  // σ'(z[l]) for the same layers
+    private final double[][] outputValue;  // a[L]_k: one row of B
+    private final double[] outputSlope;    // σ_L'(z[L]_k), one per row
+    private final double[][] backA;     // g[l] ping-pong buffers: max width rows of B
+    private final double[][] backB;
 
     /**
      * @param outputIndex k, the output neuron (0-based) whose gradient is taken
@@ -47,19 +50,20 @@ public final class GradientKernel {
         this.outputIndex = outputIndex;
         this.maxRows = maxRows;
         this.layers = net.depth() - 1;
-        this.hidden = new double[layers - 1][];
-        this.slopes = new double[layers - 1][];
-        int widest = 0;
+        this.hidden = new double[layers - 1][][];
+        this.slopes = new double[layers - 1][][];
+        int widest = net.inputWidth();
         for (int k = 0; k < layers - 1; k++) {
             int n = net.widthAt(k + 1);
-            hidden[k] = new double[Math.multiplyExact(maxRows, n)];
-            slopes[k] = new double[maxRows * n];
+            hidden[k] = new double[n][maxRows];
+            slopes[k] = new double[n][maxRows];
             widest = Math.max(widest, n);
         }
-        this.outputValue = new double[maxRows];
+        this.input = new double[net.inputWidth()][maxRows];
+        this.outputValue = new double[1][maxRows];
         this.outputSlope = new double[maxRows];
-        this.backA = new double[maxRows * widest];
-        this.backB = new double[maxRows * widest];
+        this.backA = new double[widest][maxRows];
+        this.backB = new double[widest][maxRows];
     }
 
     public Network network() {
@@ -80,7 +84,7 @@ public final class GradientKernel {
      *
      * @param x         Not modified: rows × n1, row-major from {@code xOff}
      * @param outputs   Modified: rows entries from {@code outOff}
-     * @param gradients Modified: rows × n1 from {@code gradOff}. Must not overlap {@code x}.
+     * @param gradients Modified: rows × n1 from {@code gradOff}
      */
     public void compute(double[] x, int xOff, int rows, double[] outputs, int outOff,
                         double[] gradients, int gradOff) {
@@ -94,71 +98,84 @@ public final class GradientKernel {
         if (rows == 0) {
             return;
         }
-        forward(x, xOff, rows, outputs, outOff);
-        backward(rows, gradients, gradOff);
+        Gemm.transposeIn(x, xOff, rows, n1, input);
+        forward(rows);
+        System.arraycopy(outputValue[0], 0, outputs, outOff, rows);
+        double[][] g = backward(rows);
+        Gemm.transposeOut(g, rows, n1, gradients, gradOff);
     }
 
-    private void forward(double[] x, int xOff, int rows, double[] outputs, int outOff) {
-        double[] wt = net.transposedArray();
+    private void forward(int rows) {
+        double[] w = net.weightArray();
         double[] bias = net.biasArray();
-        double[] in = x;
-        int inOff = xOff;
+        double[][] in = input;
         for (int k = 0; k < layers - 1; k++) {
-            int inWidth = net.widthAt(k);
             int width = net.widthAt(k + 1);
-            double[] z = hidden[k];
+            double[][] z = hidden[k];
             int b0 = net.biasOffset(k);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(bias, b0, z, r * width, width);
+            for (int i = 0; i < width; i++) {
+                Arrays.fill(z[i], 0, rows, bias[b0 + i]);
             }
-            Gemm.multiplyAdd(in, inOff, rows, inWidth, wt, net.weightOffset(k), width, z, 0);
-            net.activationAt(k).apply(z, slopes[k], 0, rows * width);
+            Gemm.accumulate(w, net.weightOffset(k), width, net.widthAt(k), in, rows, z);
+            Activation sigma = net.activationAt(k);
+            for (int i = 0; i < width; i++) {
+                sigma.apply(z[i], slopes[k][i], 0, rows);
+            }
             in = z;
-            inOff = 0;
         }
         // The output layer: only row k of W[L] matters.
         int last = layers - 1;
         int inWidth = net.widthAt(last);
-        double[] w = net.weightArray();
-        int row = net.weightOffset(last) + outputIndex * inWidth;
-        double b = bias[net.biasOffset(last) + outputIndex];
-        for (int r = 0; r < rows; r++) {
-            outputValue[r] = b + Gemm.dot(in, inOff + r * inWidth, w, row, inWidth);
-        }
-        net.activationAt(last).apply(outputValue, outputSlope, 0, rows);
-        System.arraycopy(outputValue, 0, outputs, outOff, rows);
+        Arrays.fill(outputValue[0], 0, rows, bias[net.biasOffset(last) + outputIndex]);
+        Gemm.accumulate(w, net.weightOffset(last) + outputIndex * inWidth, 1, inWidth, in, rows, outputValue);
+        net.activationAt(last).apply(outputValue[0], outputSlope, 0, rows);
     }
 
-    private void backward(int rows, double[] gradients, int gradOff) {
+    /** Returns the rows holding g[1], feature-major (n1 rows of B). */
+    private double[][] backward(int rows) {
         double[] w = net.weightArray();
+        double[] wt = net.transposedArray();
         int last = layers - 1;
         int inWidth = net.widthAt(last);
         int row = net.weightOffset(last) + outputIndex * inWidth;
-        // g[L-1] = σ_L'(z_k) · W[L]_k,:  (then ⊙ σ'(z[L-1]) when layer L-1 is hidden)
-        double[] g = layers == 1 ? gradients : backA;
-        int gOff = layers == 1 ? gradOff : 0;
-        for (int r = 0; r < rows; r++) {
-            double s = outputSlope[r];
-            int o = gOff + r * inWidth;
-            for (int j = 0; j < inWidth; j++) {
-                g[o + j] = s * w[row + j];
+        // g[L-1]_j = W[L]_kj · σ_L'(z_k), then ⊙ σ'(z[L-1]) when layer L-1 is hidden
+        double[][] g = backA;
+        for (int j = 0; j < inWidth; j++) {
+            double wj = w[row + j];
+            double[] gj = g[j];
+            if (layers == 1) {
+                for (int r = 0; r < rows; r++) {
+                    gj[r] = wj * outputSlope[r];
+                }
+            } else {
+                double[] s = slopes[last - 1][j];
+                for (int r = 0; r < rows; r++) {
+                    gj[r] = wj * outputSlope[r] * s[r];
+                }
             }
         }
-        double[] spare = backB;
+        double[][] spare = backB;
         for (int k = layers - 2; k >= 0; k--) {
             int width = net.widthAt(k + 1);
             int prevWidth = net.widthAt(k);
-            double[] s = slopes[k];
-            int n = rows * width;
-            for (int i = 0; i < n; i++) {
-                g[i] *= s[i];
+            if (k < layers - 2) {
+                for (int i = 0; i < width; i++) {
+                    double[] gi = g[i];
+                    double[] s = slopes[k][i];
+                    for (int r = 0; r < rows; r++) {
+                        gi[r] *= s[r];
+                    }
+                }
             }
-            double[] target = k == 0 ? gradients : spare;
-            int tOff = k == 0 ? gradOff : 0;
-            Arrays.fill(target, tOff, tOff + rows * prevWidth, 0.0);
-            Gemm.multiplyAdd(g, 0, rows, width, w, net.weightOffset(k), prevWidth, target, tOff);
-            spare = g;
-            g = target;
+            for (int j = 0; j < prevWidth; j++) {
+                Arrays.fill(spare[j], 0, rows, 0.0);
+            }
+            // W[l]ᵀ is stored: n_{l-1} × n_l, row-major
+            Gemm.accumulate(wt, net.weightOffset(k), prevWidth, width, g, rows, spare);
+            double[][] t = g;
+            g = spare;
+            spare = t;
         }
+        return g;
     }
 }

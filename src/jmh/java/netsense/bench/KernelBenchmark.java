@@ -1,0 +1,77 @@
+package netsense.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import netsense.core.Activation;
+import netsense.core.GradientKernel;
+import netsense.core.Network;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The gradient kernel on one block of rows, one thread. Rows/s is the score times
+ * {@code rows}; GFLOP/s is rows/s · 4 · weights / 1e9 (see jobs/bench, which prints both).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class KernelBenchmark {
+    @Param({"2,2,3,1", "16,32,32,1", "100,256,256,1", "784,512,512,1", "1000,1000,1000,1000,1"})
+    public String shape;
+
+    @Param({"1024"})
+    public int rows;
+
+    private GradientKernel kernel;
+    private double[] x;
+    private double[] outputs;
+    private double[] gradients;
+
+    @Setup
+    public void setUp() {
+        int[] widths = Arrays.stream(shape.split(",")).mapToInt(Integer::parseInt).toArray();
+        Network net = randomNetwork(new Random(42), widths);
+        int block = widths[0] >= 500 ? Math.min(rows, 256) : rows;
+        rows = block;
+        kernel = new GradientKernel(net, 0, rows);
+        x = new double[rows * widths[0]];
+        Random rnd = new Random(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextDouble();
+        }
+        outputs = new double[rows];
+        gradients = new double[rows * widths[0]];
+    }
+
+    /** One block; the score is blocks per second. */
+    @Benchmark
+    public double[] block() {
+        kernel.compute(x, 0, rows, outputs, 0, gradients, 0);
+        return gradients;
+    }
+
+    static Network randomNetwork(Random rnd, int[] widths) {
+        List<Network.Layer> layers = new ArrayList<>();
+        for (int l = 1; l < widths.length; l++) {
+            double[][] w = new double[widths[l]][widths[l - 1]];
+            double s = 1 / Math.sqrt(widths[l - 1]);
+            for (double[] row : w) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = s * rnd.nextGaussian();
+                }
+            }
+            layers.add(new Network.Layer(w, new double[widths[l]],
+                    l == widths.length - 1 ? Activation.SIGMOID : Activation.TANH));
+        }
+        return Network.of(layers);
+    }
+}
