@@ -18,6 +18,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,6 +86,8 @@ final class DemoCommand implements Callable<Integer> {
         bad.add(RowFactory.create(firstId, nan));
         bad.add(RowFactory.create(firstId + 1, null));
         bad.add(RowFactory.create(firstId + 2, new double[width + 1]));
-        return good.union(spark.createDataFrame(bad, good.schema()).coalesce(1));
+        StructType nullable = new StructType().add("id", DataTypes.LongType, false)
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType, true), true);
+        return good.union(spark.createDataFrame(bad, nullable).coalesce(1));
     }
 }

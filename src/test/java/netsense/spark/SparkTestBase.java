@@ -1,0 +1,90 @@
+package netsense.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import netsense.core.Activation;
+import netsense.core.Network;
+import netsense.io.ModelWriter;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One local[2] Spark session for every Spark test in the JVM, and helpers to make inputs. */
+public abstract class SparkTestBase {
+    protected static SparkSession spark;
+
+    @TempDir
+    protected Path tmp;
+
+    @BeforeAll
+    static void startSpark() {
+        spark = session();
+    }
+
+    public static synchronized SparkSession session() {
+        return SparkSession.builder()
+                .master("local[2]")
+                .appName("netsense tests")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
+    }
+
+    /** A random network with hidden tanh layers and a sigmoid output, written as a model file. */
+    protected Path model(String name, Network net) throws IOException {
+        Path file = tmp.resolve(name + ".json");
+        ModelWriter.write(net, file);
+        return file;
+    }
+
+    protected static Network randomNetwork(long seed, int... widths) {
+        Random rnd = new Random(seed);
+        List<Network.Layer> layers = new ArrayList<>();
+        for (int l = 1; l < widths.length; l++) {
+            double[][] w = new double[widths[l]][widths[l - 1]];
+            for (double[] row : w) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = rnd.nextGaussian() / Math.sqrt(widths[l - 1]);
+                }
+            }
+            double[] b = new double[widths[l]];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = 0.1 * rnd.nextGaussian();
+            }
+            layers.add(new Network.Layer(w, b, l == widths.length - 1 ? Activation.SIGMOID : Activation.TANH));
+        }
+        return Network.of(layers);
+    }
+
+    protected Path parquet(String name, List<Row> rows, StructType schema, int partitions) {
+        Path path = tmp.resolve(name);
+        spark.createDataFrame(rows, schema).repartition(partitions).write().parquet(path.toString());
+        return path;
+    }
+
+    protected static List<Row> readSorted(Path folder, String idCol) {
+        List<Row> rows = new ArrayList<>(spark.read().parquet(folder.toString()).collectAsList());
+        rows.sort(Comparator.comparingLong(r -> ((Number) r.getAs(idCol)).longValue()));
+        return rows;
+    }
+
+    protected static JsonNode summary(Path output) throws IOException {
+        return new ObjectMapper().readTree(output.resolve("summary.json").toFile());
+    }
+
+    protected static double[] doubles(Row row, String col) {
+        List<Double> list = row.getList(row.fieldIndex(col));
+        return list.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}
