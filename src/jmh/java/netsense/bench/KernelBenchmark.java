@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class KernelBenchmark {
-    @Param({"2,2,3,1", "16,32,32,1", "100,256,256,1", "784,512,512,1", "1000,1000,1000,1000,1"})
+    @Param({"2-2-3-1", "16-32-32-1", "100-256-256-1", "784-512-512-1", "1000-1000-1000-1000-1"})
     public String shape;
 
     @Param({"1024"})
@@ -38,10 +38,9 @@ public class KernelBenchmark {
 
     @Setup
     public void setUp() {
-        int[] widths = Arrays.stream(shape.split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] widths = Arrays.stream(shape.split("-")).mapToInt(Integer::parseInt).toArray();
         Network net = randomNetwork(new Random(42), widths);
-        int block = widths[0] >= 500 ? Math.min(rows, 256) : rows;
-        rows = block;
+        rows = blockRows(widths, rows);
         kernel = new GradientKernel(net, 0, rows);
         x = new double[rows * widths[0]];
         Random rnd = new Random(1);
@@ -57,6 +56,11 @@ public class KernelBenchmark {
     public double[] block() {
         kernel.compute(x, 0, rows, outputs, 0, gradients, 0);
         return gradients;
+    }
+
+    /** The block measured: wide nets in blocks of 256 rows, to keep a block's layers in cache. */
+    static int blockRows(int[] widths, int rows) {
+        return widths[0] >= 500 ? Math.min(rows, 256) : rows;
     }
 
     static Network randomNetwork(Random rnd, int[] widths) {

@@ -28,6 +28,18 @@ public final class GradientSummary implements Serializable {
     /** The KLL accuracy parameter: normalised rank error about 0.08 %. */
     public static final int SKETCH_K = 4000;
 
+    static {
+        // datasketches-memory prints a warning to stderr, once per JVM, the first time it wraps an
+        // array on Java > 11 (about off-heap access, which netsense does not use): take it here.
+        java.io.PrintStream err = System.err;
+        try {
+            System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            Memory.wrap(new byte[8]);
+        } finally {
+            System.setErr(err);
+        }
+    }
+
     private static final int OUTPUT = 0;
     private static final int L1 = 1;
     private static final int L2 = 2;
