@@ -9,28 +9,8 @@ NETSENSE_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NETSENSE_JAR="$NETSENSE_HOME/target/netsense.jar"
 NETSENSE_CLASSPATH_FILE="$NETSENSE_HOME/target/classpath.txt"
 
-# What Spark's launcher (JavaModuleOptions) gives a driver JVM (less the Vector API module,
-# which netsense does not use); needed when this script
-# starts the driver itself.
-NETSENSE_JVM_OPTIONS=(
-  -XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
-  -Dio.netty.tryReflectionSetAccessible=true
-)
+# Spark's module options for the driver JVM these scripts start (one per line, # comments).
+mapfile -t NETSENSE_JVM_OPTIONS < <(grep -v '^[[:space:]]*\(#\|$\)' "$NETSENSE_HOME/conf/jvm-module-options")
 
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 

@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import netsense.core.GradientKernel;
-import netsense.core.GradientSummary;
 import netsense.core.Network;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -77,7 +76,6 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
         private final double[] norms = new double[blockRows * 3];
         private final List<Row> ready = new ArrayList<>(blockRows);
         private int cursor;
-        private long position;
         private boolean reported;
 
         Blocks(Iterator<Row> in) {
@@ -159,7 +157,6 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
         }
 
         private void reject(Row row, String fault) {
-            position++;
             if (mode == Mode.FAILFAST) {
                 throw new BadRowException("bad row " + describe(row) + ": " + fault);
             }
@@ -188,10 +185,5 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
                 tally.add(local);
             }
         }
-    }
-
-    /** The summary kept by the gradient pass; for tests and tools that run a function directly. */
-    static GradientSummary summaryOf(TallyAccumulator acc) {
-        return acc.value().summary();
     }
 }

@@ -66,7 +66,7 @@ class GradientKernelTest {
     @ParameterizedTest
     @EnumSource(Activation.class)
     void matchesCentralFiniteDifferences(Activation activation) {
-        int[][] shapes = {{5, 1}, {3, 7, 1}, {8, 16, 16, 16, 16, 1}, {40, 33, 2}, {1, 3, 3, 1}};
+        int[][] shapes = {{5, 1}, {3, 7, 1}, {8, 16, 16, 16, 16, 1}, {40, 33, 2}, {1, 3, 3, 1}, {24, 130, 1}};
         for (long seed = 1; seed <= 3; seed++) {
             Random rnd = new Random(seed);
             for (int[] shape : shapes) {
