@@ -25,8 +25,7 @@ netsense_build() {
   if (( stale )); then
     command -v mvn >/dev/null || die "Maven (mvn) is needed to build netsense; install it, or build target/netsense.jar elsewhere"
     echo "$(basename "$0"): building netsense (mvn package) ..." >&2
-    (cd "$NETSENSE_HOME" && mvn -q -B -Dstyle.color=never -DskipTests package dependency:build-classpath \
-        -Dmdep.outputFile="$NETSENSE_CLASSPATH_FILE" -Dmdep.includeScope=compile >&2) \
+    (cd "$NETSENSE_HOME" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) \
       || die "the build failed (see above)"
   fi
   [[ -f "$NETSENSE_JAR" ]] || die "missing $NETSENSE_JAR after the build"

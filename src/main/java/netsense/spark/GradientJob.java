@@ -59,6 +59,9 @@ public final class GradientJob {
     static final String ERROR_COLUMN = "error";
     static final String FEATURES_ALIAS = "__netsense_x";
 
+    /** Test-only Spark setting: milliseconds to pause after each block (fault-tolerance tests). */
+    static final String TEST_BLOCK_DELAY = "spark.netsense.testing.blockDelayMillis";
+
     /** Rows per kernel block: large enough for matrix-matrix products, small enough for cache. */
     public static final int DEFAULT_BLOCK_ROWS = 1024;
 
@@ -164,7 +167,8 @@ public final class GradientJob {
         int raw = features.rawColumns().size();
 
         GradientRowsFunction gradientPass = new GradientRowsFunction(shared, outputIndex, options.mode(),
-                GradientRowsFunction.Emit.GRADIENTS, options.blockRows(), carried.size(), raw, idIndex, idCol, tally);
+                GradientRowsFunction.Emit.GRADIENTS, options.blockRows(), carried.size(), raw, idIndex, idCol, tally)
+                .withBlockDelay(Long.parseLong(spark.conf().get(TEST_BLOCK_DELAY, "0")));
         StructType gradientSchema = gradientSchema(projected, carried.size());
         LOG.info("phase 1: gradients of {} → {}", options.input(), options.output());
         try {

@@ -39,6 +39,7 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
     private final int idIndex;
     private final String idName;
     private final TallyAccumulator tally;
+    private long blockDelayMillis;
 
     /**
      * @param idIndex the id's position among the carried columns, or −1
@@ -56,6 +57,12 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
         this.idIndex = idIndex;
         this.idName = idName;
         this.tally = tally;
+    }
+
+    /** Test-only: a pause after each block, so that fault tests can act while tasks run. */
+    GradientRowsFunction withBlockDelay(long millis) {
+        this.blockDelayMillis = millis;
+        return this;
     }
 
     @Override
@@ -141,6 +148,14 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
                 }
             }
             java.util.Arrays.fill(block, 0, filled, null);
+            if (blockDelayMillis > 0) {
+                try {
+                    Thread.sleep(blockDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
         }
 
         private Row gradientRow(Row source, int r) {
