@@ -28,8 +28,12 @@ public class KernelBenchmark {
     @Param({"2-2-3-1", "16-32-32-1", "100-256-256-1", "784-512-512-1", "1000-1000-1000-1000-1"})
     public String shape;
 
-    @Param({"1024"})
+    @Param({"256"})
     public int rows;
+
+    /** auto: what the job runs; plain: plain Java loops; vector: the JDK Vector API; native: plus native BLAS. */
+    @Param({"auto"})
+    public String impl;
 
     private GradientKernel kernel;
     private double[] x;
@@ -41,7 +45,7 @@ public class KernelBenchmark {
         int[] widths = Arrays.stream(shape.split("-")).mapToInt(Integer::parseInt).toArray();
         Network net = randomNetwork(new Random(42), widths);
         rows = blockRows(widths, rows);
-        kernel = new GradientKernel(net, 0, rows);
+        kernel = impl.equals("auto") ? new GradientKernel(net, 0, rows) : GradientKernel.using(impl, net, 0, rows);
         x = new double[rows * widths[0]];
         Random rnd = new Random(1);
         for (int i = 0; i < x.length; i++) {
@@ -58,9 +62,9 @@ public class KernelBenchmark {
         return gradients;
     }
 
-    /** The block measured: wide nets in blocks of 256 rows, to keep a block's layers in cache. */
+    /** The block measured. */
     static int blockRows(int[] widths, int rows) {
-        return widths[0] >= 500 ? Math.min(rows, 256) : rows;
+        return rows;
     }
 
     static Network randomNetwork(Random rnd, int[] widths) {

@@ -28,14 +28,15 @@ public final class KernelTable {
                 .measurementIterations(cli.getMeasurementIterations().orElse(5))
                 .warmupTime(cli.getWarmupTime().orElse(TimeValue.seconds(1)))
                 .measurementTime(cli.getMeasurementTime().orElse(TimeValue.seconds(1)))
+                .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Xmx4g")
                 .build();
         Collection<RunResult> results = new Runner(options).run();
         int threads = options.getThreads().orElse(1);
         System.out.println();
         System.out.printf(Locale.ROOT, "netsense kernel, float64, %d thread(s), %s%n", threads,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        System.out.printf(Locale.ROOT, "%-24s %8s %14s %12s %10s%n", "shape", "block", "rows/s", "± rows/s",
-                "GFLOP/s");
+        System.out.printf(Locale.ROOT, "%-24s %-7s %6s %14s %12s %10s%n", "shape", "impl", "block", "rows/s",
+                "± rows/s", "GFLOP/s");
         for (RunResult r : results) {
             String shape = r.getParams().getParam("shape");
             int[] widths = Arrays.stream(shape.split("-")).mapToInt(Integer::parseInt).toArray();
@@ -47,7 +48,8 @@ public final class KernelTable {
             double blocksPerSecond = r.getPrimaryResult().getScore();
             double error = r.getPrimaryResult().getScoreError();
             double rows = blocksPerSecond * block;
-            System.out.printf(Locale.ROOT, "%-24s %8d %,14.0f %,12.0f %10.2f%n", "[" + shape.replace('-', ',') + "]", block, rows,
+            System.out.printf(Locale.ROOT, "%-24s %-7s %6d %,14.0f %,12.0f %10.2f%n",
+                    "[" + shape.replace('-', ',') + "]", r.getParams().getParam("impl"), block, rows,
                     error * block, 4.0 * weights * rows / 1e9);
         }
     }

@@ -11,34 +11,39 @@ import java.util.Objects;
  *
  * <p>Layout: the caller's block of B rows is one row-major array, {@code B × n1} from an
  * offset; the gradients come back in the same layout. Inside, the block is turned
- * feature-major ({@code n_l × B}: one row per neuron, one column per input row), so that
- * every product is {@code C += M·A} with a small weight matrix M and long contiguous rows
- * ({@link Gemm#accumulate}): forward {@code Z[l] = W[l]·A[l-1] + b}, backward
- * {@code G[l-1] = W[l]ᵀ·(G[l] ⊙ σ'(Z[l]))}. Only row k of the last layer is ever used, so the
- * output layer costs one weighted sum of rows.
+ * feature-major — {@code n_l × B}, one row per neuron, one column per input row, in one
+ * contiguous array per layer — so that every product is {@code C += M·A} with a small weight
+ * matrix M and long rows ({@link MatrixProduct}): forward {@code Z[l] = W[l]·A[l-1] + b},
+ * backward {@code G[l-1] = W[l]ᵀ·(G[l] ⊙ σ'(Z[l]))}. Only row k of the last layer is ever
+ * used, so the output layer costs one weighted sum of rows.
  *
  * <p>Workspaces are sized for {@code maxRows} at construction and reused: {@link #compute}
  * allocates nothing. An instance is not thread-safe (one per thread); the {@link Network} is
- * shared read-only.
+ * shared read-only. Which implementations run is decided once per JVM ({@link #backend()}).
  */
 public final class GradientKernel {
     private final Network net;
     private final int outputIndex;
     private final int maxRows;
     private final int layers;          // H = L − 1 weight layers
-    private final double[][] input;     // x, feature-major: n1 rows of B
-    private final double[][][] hidden;  // a[l] for the hidden layers l = 2..L−1: n_l rows of B
-    private final double[][][] slopes;  // σ'(z[l]) for the same layers
-    private final double[][] outputValue;  // a[L]_k: one row of B
-    private final double[] outputSlope;    // σ_L'(z[L]_k), one per row
-    private final double[][] backA;     // g[l] ping-pong buffers: max width rows of B
-    private final double[][] backB;
+    private final Kernels.Backend backend;
+    private final double[] input;      // x, feature-major: n1 × B
+    private final double[][] hidden;   // a[l] for the hidden layers l = 2..L−1: n_l × B
+    private final double[][] slopes;   // σ'(z[l]) for the same layers
+    private final double[] outputValue;  // a[L]_k, one per row
+    private final double[] outputSlope;  // σ_L'(z[L]_k), one per row
+    private final double[] backA;      // g[l] ping-pong buffers: max width × B
+    private final double[] backB;
 
     /**
      * @param outputIndex k, the output neuron (0-based) whose gradient is taken
      * @param maxRows     the largest block {@link #compute} will be given
      */
     public GradientKernel(Network net, int outputIndex, int maxRows) {
+        this(net, outputIndex, maxRows, Kernels.DEFAULT);
+    }
+
+    GradientKernel(Network net, int outputIndex, int maxRows, Kernels.Backend backend) {
         this.net = Objects.requireNonNull(net, "net");
         if (outputIndex < 0 || outputIndex >= net.outputWidth()) {
             throw new IllegalArgumentException("output index " + outputIndex + " is not in 0.."
@@ -49,21 +54,48 @@ public final class GradientKernel {
         }
         this.outputIndex = outputIndex;
         this.maxRows = maxRows;
+        this.backend = backend;
         this.layers = net.depth() - 1;
-        this.hidden = new double[layers - 1][][];
-        this.slopes = new double[layers - 1][][];
+        this.hidden = new double[layers - 1][];
+        this.slopes = new double[layers - 1][];
         int widest = net.inputWidth();
         for (int k = 0; k < layers - 1; k++) {
             int n = net.widthAt(k + 1);
-            hidden[k] = new double[n][maxRows];
-            slopes[k] = new double[n][maxRows];
+            hidden[k] = new double[Math.multiplyExact(maxRows, n)];
+            slopes[k] = new double[maxRows * n];
             widest = Math.max(widest, n);
         }
-        this.input = new double[net.inputWidth()][maxRows];
-        this.outputValue = new double[1][maxRows];
+        this.input = new double[Math.multiplyExact(maxRows, net.inputWidth())];
+        this.outputValue = new double[maxRows];
         this.outputSlope = new double[maxRows];
-        this.backA = new double[widest][maxRows];
-        this.backB = new double[widest][maxRows];
+        this.backA = new double[Math.multiplyExact(maxRows, widest)];
+        this.backB = new double[maxRows * widest];
+    }
+
+    /**
+     * A kernel on named implementations, for benchmarks and comparisons: {@code plain} (plain
+     * Java), {@code vector} (JDK Vector API) or {@code native} (Vector API, native BLAS for wide
+     * layers).
+     *
+     * @throws IllegalStateException when that implementation cannot run in this JVM
+     */
+    public static GradientKernel using(String implementation, Network net, int outputIndex, int maxRows) {
+        Kernels.Backend b = switch (implementation) {
+            case "plain" -> Kernels.PLAIN;
+            case "vector" -> Kernels.vectorAvailable() ? Kernels.vector() : null;
+            case "native" -> Kernels.vectorWithNativeBlas();
+            default -> throw new IllegalArgumentException("unknown implementation " + implementation
+                    + " (plain, vector or native)");
+        };
+        if (b == null) {
+            throw new IllegalStateException("the " + implementation + " implementation is not available here");
+        }
+        return new GradientKernel(net, outputIndex, maxRows, b);
+    }
+
+    /** The implementations this JVM runs, in words (for logs). */
+    public static String backend() {
+        return Kernels.DEFAULT.describe();
     }
 
     public Network network() {
@@ -98,81 +130,87 @@ public final class GradientKernel {
         if (rows == 0) {
             return;
         }
-        Gemm.transposeIn(x, xOff, rows, n1, input);
+        for (int r = 0; r < rows; r++) {
+            int s = xOff + r * n1;
+            for (int j = 0; j < n1; j++) {
+                input[j * rows + r] = x[s + j];
+            }
+        }
         forward(rows);
-        System.arraycopy(outputValue[0], 0, outputs, outOff, rows);
-        double[][] g = backward(rows);
-        Gemm.transposeOut(g, rows, n1, gradients, gradOff);
+        System.arraycopy(outputValue, 0, outputs, outOff, rows);
+        double[] g = backward(rows);
+        for (int r = 0; r < rows; r++) {
+            int d = gradOff + r * n1;
+            for (int j = 0; j < n1; j++) {
+                gradients[d + j] = g[j * rows + r];
+            }
+        }
     }
 
     private void forward(int rows) {
         double[] w = net.weightArray();
         double[] bias = net.biasArray();
-        double[][] in = input;
+        double[] in = input;
         for (int k = 0; k < layers - 1; k++) {
             int width = net.widthAt(k + 1);
-            double[][] z = hidden[k];
+            int inWidth = net.widthAt(k);
+            double[] z = hidden[k];
             int b0 = net.biasOffset(k);
             for (int i = 0; i < width; i++) {
-                Arrays.fill(z[i], 0, rows, bias[b0 + i]);
+                Arrays.fill(z, i * rows, (i + 1) * rows, bias[b0 + i]);
             }
-            Gemm.accumulate(w, net.weightOffset(k), width, net.widthAt(k), in, rows, z);
-            Activation sigma = net.activationAt(k);
-            for (int i = 0; i < width; i++) {
-                sigma.apply(z[i], slopes[k][i], 0, rows);
-            }
+            backend.forLayer(width, inWidth).multiplyAdd(w, net.weightOffset(k), width, inWidth, in, 0, rows, z, 0);
+            backend.activate(net.activationAt(k), z, slopes[k], 0, width * rows);
             in = z;
         }
         // The output layer: only row k of W[L] matters.
         int last = layers - 1;
         int inWidth = net.widthAt(last);
-        Arrays.fill(outputValue[0], 0, rows, bias[net.biasOffset(last) + outputIndex]);
-        Gemm.accumulate(w, net.weightOffset(last) + outputIndex * inWidth, 1, inWidth, in, rows, outputValue);
-        net.activationAt(last).apply(outputValue[0], outputSlope, 0, rows);
+        Arrays.fill(outputValue, 0, rows, bias[net.biasOffset(last) + outputIndex]);
+        backend.forLayer(1, inWidth).multiplyAdd(w, net.weightOffset(last) + outputIndex * inWidth, 1, inWidth,
+                in, 0, rows, outputValue, 0);
+        backend.activate(net.activationAt(last), outputValue, outputSlope, 0, rows);
     }
 
-    /** Returns the rows holding g[1], feature-major (n1 rows of B). */
-    private double[][] backward(int rows) {
+    /** Returns the array holding g[1], feature-major (n1 × rows) from 0. */
+    private double[] backward(int rows) {
         double[] w = net.weightArray();
         double[] wt = net.transposedArray();
         int last = layers - 1;
         int inWidth = net.widthAt(last);
         int row = net.weightOffset(last) + outputIndex * inWidth;
         // g[L-1]_j = W[L]_kj · σ_L'(z_k), then ⊙ σ'(z[L-1]) when layer L-1 is hidden
-        double[][] g = backA;
+        double[] g = backA;
         for (int j = 0; j < inWidth; j++) {
             double wj = w[row + j];
-            double[] gj = g[j];
+            int o = j * rows;
             if (layers == 1) {
                 for (int r = 0; r < rows; r++) {
-                    gj[r] = wj * outputSlope[r];
+                    g[o + r] = wj * outputSlope[r];
                 }
             } else {
-                double[] s = slopes[last - 1][j];
+                double[] s = slopes[last - 1];
                 for (int r = 0; r < rows; r++) {
-                    gj[r] = wj * outputSlope[r] * s[r];
+                    g[o + r] = wj * outputSlope[r] * s[o + r];
                 }
             }
         }
-        double[][] spare = backB;
+        double[] spare = backB;
         for (int k = layers - 2; k >= 0; k--) {
             int width = net.widthAt(k + 1);
             int prevWidth = net.widthAt(k);
             if (k < layers - 2) {
-                for (int i = 0; i < width; i++) {
-                    double[] gi = g[i];
-                    double[] s = slopes[k][i];
-                    for (int r = 0; r < rows; r++) {
-                        gi[r] *= s[r];
-                    }
+                double[] s = slopes[k];
+                int n = width * rows;
+                for (int i = 0; i < n; i++) {
+                    g[i] *= s[i];
                 }
             }
-            for (int j = 0; j < prevWidth; j++) {
-                Arrays.fill(spare[j], 0, rows, 0.0);
-            }
-            // W[l]ᵀ is stored: n_{l-1} × n_l, row-major
-            Gemm.accumulate(wt, net.weightOffset(k), prevWidth, width, g, rows, spare);
-            double[][] t = g;
+            Arrays.fill(spare, 0, prevWidth * rows, 0.0);
+            // W[l]ᵀ is stored beside W[l]: n_{l-1} × n_l, row-major
+            backend.forLayer(prevWidth, width).multiplyAdd(wt, net.weightOffset(k), prevWidth, width, g, 0, rows,
+                    spare, 0);
+            double[] t = g;
             g = spare;
             spare = t;
         }

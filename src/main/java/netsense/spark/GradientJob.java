@@ -62,8 +62,8 @@ public final class GradientJob {
     /** Test-only Spark setting: milliseconds to pause after each block (fault-tolerance tests). */
     static final String TEST_BLOCK_DELAY = "spark.netsense.testing.blockDelayMillis";
 
-    /** Rows per kernel block: large enough for matrix-matrix products, small enough for cache. */
-    public static final int DEFAULT_BLOCK_ROWS = 1024;
+    /** Rows per kernel block: measured best (jobs/bench -p rows=...); a block's layers stay in L2. */
+    public static final int DEFAULT_BLOCK_ROWS = 256;
 
     /**
      * What the job is asked to do. {@code idCol} null means "id when the input has it";

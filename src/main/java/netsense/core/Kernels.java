@@ -1,0 +1,86 @@
+package netsense.core;
+
+import java.util.Locale;
+
+/**
+ * Which implementations the kernel runs, chosen once per JVM: the JDK Vector API when the
+ * {@code jdk.incubator.vector} module is present (Spark adds it to every JVM it starts), plain
+ * Java loops otherwise; and for the products of wide layers, native BLAS (OpenBLAS or another
+ * libblas.so.3, through Spark's bundled dev.ludovic.netlib) when it loads.
+ *
+ * <p>System properties override the choice: {@code netsense.kernel=auto|vector|plain} and
+ * {@code netsense.blas=auto|off}.
+ */
+final class Kernels {
+    /** A set of implementations. {@code wide} serves layers of at least {@code wideFrom} weights. */
+    record Backend(MatrixProduct product, MatrixProduct wide, long wideFrom, boolean vectorActivations) {
+        MatrixProduct forLayer(int m, int n) {
+            return (long) m * n >= wideFrom ? wide : product;
+        }
+
+        void activate(Activation a, double[] z, double[] d, int from, int to) {
+            if (vectorActivations) {
+                VectorActivations.apply(a, z, d, from, to);
+            } else {
+                a.apply(z, d, from, to);
+            }
+        }
+
+        String describe() {
+            return "products: " + product.name() + (wide == product ? ""
+                    : "; layers of " + wideFrom + "+ weights: " + wide.name())
+                    + "; activations: " + (vectorActivations ? "JDK Vector API" : "plain Java");
+        }
+    }
+
+    /** Layers with at least this many weights go to native BLAS, where the call costs little. */
+    static final long NATIVE_FROM = 64 * 64;
+
+    static final Backend PLAIN = new Backend(new PlainProduct(), new PlainProduct(), Long.MAX_VALUE, false);
+    static final Backend DEFAULT = choose();
+
+    private Kernels() {}
+
+    static Backend vector() {
+        VectorProduct v = new VectorProduct();
+        return new Backend(v, v, Long.MAX_VALUE, true);
+    }
+
+    /** Vector API plus native BLAS for wide layers; null when either is missing. */
+    static Backend vectorWithNativeBlas() {
+        MatrixProduct nat = nativeBlas();
+        return nat == null || !vectorAvailable() ? null : new Backend(new VectorProduct(), nat, NATIVE_FROM, true);
+    }
+
+    static boolean vectorAvailable() {
+        try {
+            new VectorProduct().name();
+            return true;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    static MatrixProduct nativeBlas() {
+        try {
+            return new BlasProduct(dev.ludovic.netlib.blas.NativeBLAS.getInstance());
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static Backend choose() {
+        String kernel = System.getProperty("netsense.kernel", "auto").toLowerCase(Locale.ROOT);
+        String blas = System.getProperty("netsense.blas", "auto").toLowerCase(Locale.ROOT);
+        if (kernel.equals("plain") || !vectorAvailable()) {
+            return PLAIN;
+        }
+        if (!blas.equals("off")) {
+            Backend b = vectorWithNativeBlas();
+            if (b != null) {
+                return b;
+            }
+        }
+        return vector();
+    }
+}

@@ -1,0 +1,135 @@
+package netsense.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Every implementation the kernel can run agrees with the plain one and with a naive product. */
+class BackendsTest {
+
+    static List<MatrixProduct> products() {
+        List<MatrixProduct> p = new ArrayList<>(List.of(new PlainProduct(), new VectorProduct()));
+        MatrixProduct nat = Kernels.nativeBlas();
+        if (nat != null) {
+            p.add(nat);
+        }
+        return p;
+    }
+
+    @Test
+    void theVectorApiIsPresentInTheTestJvm() {
+        // the surefire argLine adds jdk.incubator.vector, as Spark does for its JVMs
+        assertTrue(Kernels.vectorAvailable());
+        assertTrue(GradientKernel.backend().startsWith("products: JDK Vector API"), GradientKernel.backend());
+    }
+
+    @Test
+    void productsMatchANaiveTripleLoop() {
+        Random rnd = new Random(103);
+        int[][] sizes = {{1, 1, 1}, {3, 2, 5}, {4, 7, 8}, {5, 3, 9}, {103, 67, 103}, {1, 103, 1024}, {64, 64, 7},
+            {9, 1, 17}};
+        for (int[] size : sizes) {
+            int m = size[0];
+            int n = size[1];
+            int cols = size[2];
+            double[] w = random(rnd, 3 + m * n);
+            double[] a = random(rnd, 5 + n * cols);
+            double[] c0 = random(rnd, 2 + m * cols);
+            double[] expected = c0.clone();
+            for (int i = 0; i < m; i++) {
+                for (int k = 0; k < cols; k++) {
+                    double s = 0;
+                    for (int j = 0; j < n; j++) {
+                        s += w[3 + i * n + j] * a[5 + j * cols + k];
+                    }
+                    expected[2 + i * cols + k] += s;
+                }
+            }
+            for (MatrixProduct p : products()) {
+                double[] c = c0.clone();
+                p.multiplyAdd(w, 3, m, n, a, 5, cols, c, 2);
+                for (int i = 0; i < c.length; i++) {
+                    assertEquals(expected[i], c[i], 1e-12 * Math.max(1, Math.abs(expected[i])),
+                            p.name() + " " + m + "x" + n + "x" + cols + " at " + i);
+                }
+            }
+        }
+    }
+
+    static double[] random(Random rnd, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void vectorActivationsMatchTheScalarOnes(Activation a) {
+        Random rnd = new Random(a.ordinal());
+        int n = 1031;
+        double[] z = new double[n];
+        for (int i = 0; i < n; i++) {
+            double scale = Math.pow(10, rnd.nextInt(9) - 6); // 1e-6 .. 1e2, across the series cut-off
+            z[i] = rnd.nextGaussian() * scale;
+        }
+        z[0] = 0;
+        z[1] = -1000;
+        z[2] = 1000;
+        z[3] = 0.0625;
+        z[4] = -0.0625;
+        double[] zs = z.clone();
+        double[] ds = new double[n];
+        a.apply(zs, ds, 0, n);
+        double[] zv = z.clone();
+        double[] dv = new double[n];
+        VectorActivations.apply(a, zv, dv, 0, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(zs[i], zv[i], 2e-15 * Math.abs(zs[i]) + 1e-300, a + " value at " + z[i]);
+            assertEquals(ds[i], dv[i], 2e-15 * Math.abs(ds[i]) + 1e-300, a + " derivative at " + z[i]);
+        }
+    }
+
+    @Test
+    void everyBackendAgreesOnRandomNetworksAndBlocks() {
+        Random rnd = new Random(12);
+        int[][] shapes = {{2, 2, 3, 1}, {16, 32, 32, 1}, {7, 103, 65, 3}, {100, 70, 1}};
+        Activation[] mix = {Activation.TANH, Activation.SIGMOID, Activation.SOFTPLUS, Activation.RELU};
+        for (int[] shape : shapes) {
+            Network net = TestNetworks.random(rnd, shape, mix);
+            for (int rows : new int[] {1, 7, 103, 256}) {
+                double[] x = TestNetworks.randomRows(rnd, rows, shape[0]);
+                int k = net.outputWidth() - 1;
+                double[] y0 = new double[rows];
+                double[] g0 = new double[rows * shape[0]];
+                GradientKernel.using("plain", net, k, rows).compute(x, 0, rows, y0, 0, g0, 0);
+                List<String> names = new ArrayList<>(List.of("vector"));
+                if (Kernels.vectorWithNativeBlas() != null) {
+                    names.add("native");
+                }
+                for (String impl : names) {
+                    double[] y = new double[rows];
+                    double[] g = new double[rows * shape[0]];
+                    GradientKernel kernel = GradientKernel.using(impl, net, k, rows);
+                    assertNotNull(kernel);
+                    kernel.compute(x, 0, rows, y, 0, g, 0);
+                    for (int i = 0; i < rows; i++) {
+                        assertEquals(y0[i], y[i], 1e-12 * Math.max(1, Math.abs(y0[i])), impl + " output");
+                    }
+                    for (int i = 0; i < g.length; i++) {
+                        assertEquals(g0[i], g[i], 1e-12 * Math.max(1e-3, Math.abs(g0[i])),
+                                impl + " " + net.shape() + " rows " + rows + " entry " + i);
+                    }
+                }
+            }
+        }
+    }
+}
