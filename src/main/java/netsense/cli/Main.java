@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "netsense", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Input-gradient sensitivity of feed-forward neural networks on Apache Spark.",
-        subcommands = {GradientsCommand.class, GenerateCommand.class, DemoCommand.class})
+        subcommands = {GradientsCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

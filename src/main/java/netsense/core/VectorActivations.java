@@ -72,7 +72,7 @@ final class VectorActivations {
                         .add(2.0 / 15).mul(x2).add(-1.0 / 3).mul(x2).add(1.0).mul(x);
                 t = t.blend(p, small);
             }
-            t.lanewise(VectorOperators.NEG, v.compare(VectorOperators.LT, 0.0)).intoArray(z, i);
+            t.blend(t.neg(), v.compare(VectorOperators.LT, 0.0)).intoArray(z, i);
             four.mul(e).mul(q).mul(q).intoArray(d, i);
         }
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import netsense.core.GradientKernel;
 import netsense.core.GradientSummary;
 import netsense.core.InvalidModelException;
 import netsense.core.Network;
@@ -61,6 +62,9 @@ public final class GradientJob {
 
     /** Test-only Spark setting: milliseconds to pause after each block (fault-tolerance tests). */
     static final String TEST_BLOCK_DELAY = "spark.netsense.testing.blockDelayMillis";
+
+    /** Benchmark-only Spark setting: run the "copy job" (everything but the gradient math). */
+    static final String BENCH_COPY_ONLY = "spark.netsense.bench.copyOnly";
 
     /** Rows per kernel block: measured best (jobs/bench -p rows=...); a block's layers stay in L2. */
     public static final int DEFAULT_BLOCK_ROWS = 256;
@@ -131,6 +135,7 @@ public final class GradientJob {
                     + " exists; choose another or pass --overwrite to replace it");
         }
         Path staging = new Path(output.getParent(), "." + output.getName() + ".netsense-" + UUID.randomUUID());
+        LOG.info("kernel: {}", GradientKernel.backend());
         LOG.info("model {} {}, output index {}; input {}; features {} ({}); staging in {}", net.shape(),
                 java.util.Arrays.toString(net.activations()), outputIndex, options.input(), features.rawColumns(),
                 features.kind(), staging);
@@ -168,7 +173,8 @@ public final class GradientJob {
 
         GradientRowsFunction gradientPass = new GradientRowsFunction(shared, outputIndex, options.mode(),
                 GradientRowsFunction.Emit.GRADIENTS, options.blockRows(), carried.size(), raw, idIndex, idCol, tally)
-                .withBlockDelay(Long.parseLong(spark.conf().get(TEST_BLOCK_DELAY, "0")));
+                .withBlockDelay(Long.parseLong(spark.conf().get(TEST_BLOCK_DELAY, "0")))
+                .copyOnly(Boolean.parseBoolean(spark.conf().get(BENCH_COPY_ONLY, "false")));
         StructType gradientSchema = gradientSchema(projected, carried.size());
         LOG.info("phase 1: gradients of {} → {}", options.input(), options.output());
         try {

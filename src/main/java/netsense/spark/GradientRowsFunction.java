@@ -40,6 +40,7 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
     private final String idName;
     private final TallyAccumulator tally;
     private long blockDelayMillis;
+    private boolean copyOnly;
 
     /**
      * @param idIndex the id's position among the carried columns, or −1
@@ -65,10 +66,26 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
         return this;
     }
 
+    /**
+     * Benchmark-only: the same reading, checking, statistics and writing, with the features
+     * copied where the gradients would be and no gradient math (the "copy job" of jobs/bench).
+     */
+    GradientRowsFunction copyOnly(boolean copy) {
+        this.copyOnly = copy;
+        return this;
+    }
+
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
+        if (LOGGED.compareAndSet(false, true)) {
+            LOG.info("kernel in this JVM: {}", GradientKernel.backend());
+        }
         return new Blocks(rows);
     }
+
+    private static final org.apache.logging.log4j.Logger LOG =
+            org.apache.logging.log4j.LogManager.getLogger(GradientRowsFunction.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final class Blocks implements Iterator<Row> {
         private final Iterator<Row> in;
@@ -125,7 +142,12 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
                 }
             }
             local.countInput(read);
-            kernel.compute(x, 0, filled, outputs, 0, gradients, 0);
+            if (copyOnly) {
+                System.arraycopy(x, 0, gradients, 0, filled * n1);
+                java.util.Arrays.fill(outputs, 0, filled, 0.5);
+            } else {
+                kernel.compute(x, 0, filled, outputs, 0, gradients, 0);
+            }
             // drop rows whose result is not finite, keeping the good ones contiguous
             int good = 0;
             for (int r = 0; r < filled; r++) {
