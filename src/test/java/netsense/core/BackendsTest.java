@@ -31,6 +31,14 @@ class BackendsTest {
     }
 
     @Test
+    void nativeBlasLoadsInCi() {
+        // .ci/run installs OpenBLAS, so that CI checks the native path as well
+        if ("true".equals(System.getenv("CI"))) {
+            assertNotNull(Kernels.nativeBlas(), "native BLAS did not load");
+        }
+    }
+
+    @Test
     void productsMatchANaiveTripleLoop() {
         Random rnd = new Random(103);
         int[][] sizes = {{1, 1, 1}, {3, 2, 5}, {4, 7, 8}, {5, 3, 9}, {103, 67, 103}, {1, 103, 1024}, {64, 64, 7},
