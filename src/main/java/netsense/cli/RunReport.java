@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import netsense.core.GradientSummary;
+import netsense.io.Format;
 import netsense.spark.GradientJob;
 
 /** The short human summary printed at the end of a run. */
@@ -42,21 +43,14 @@ final class RunReport {
                     });
         }
         out.println("  outputs   " + r.output() + "  (gradients/, rejected/, summary.json)");
+        out.println("  report    " + r.output() + "/report.html");
     }
 
     static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        return Format.count(n);
     }
 
-    /** Three significant digits, as people read them. */
     static String num(Double v) {
-        if (v == null) {
-            return "n/a";
-        }
-        double a = Math.abs(v);
-        if (a != 0 && (a < 1e-3 || a >= 1e5)) {
-            return String.format(Locale.ROOT, "%.2e", v);
-        }
-        return String.format(Locale.ROOT, "%.3g", v);
+        return Format.sig3(v);
     }
 }

@@ -48,7 +48,7 @@ public final class GradientSummary implements Serializable {
     private final int dimensions;
     private final Moments gradient;
     private final Moments scalars;   // columns: output, L1, L2, L∞
-    private transient KllDoublesSketch[] normSketches;
+    private transient KllDoublesSketch[] normSketches;  // L1, L2, L∞, then the output
     private transient double[] rowScalars;
 
     /** An empty summary of gradients with {@code dimensions} entries. */
@@ -61,6 +61,7 @@ public final class GradientSummary implements Serializable {
 
     private static KllDoublesSketch[] newSketches() {
         return new KllDoublesSketch[] {
+            KllDoublesSketch.newHeapInstance(SKETCH_K),
             KllDoublesSketch.newHeapInstance(SKETCH_K),
             KllDoublesSketch.newHeapInstance(SKETCH_K),
             KllDoublesSketch.newHeapInstance(SKETCH_K)
@@ -123,6 +124,7 @@ public final class GradientSummary implements Serializable {
             normSketches[0].update(l1);
             normSketches[1].update(s[4 * r + L2]);
             normSketches[2].update(linf);
+            normSketches[3].update(s[4 * r + OUTPUT]);
             if (norms != null) {
                 norms[3 * r] = l1;
                 norms[3 * r + 1] = s[4 * r + L2];
@@ -165,6 +167,42 @@ public final class GradientSummary implements Serializable {
                 nullable(gradient.meanSquare(index)), nullable(gradient.std(index)),
                 nullable(gradient.min(index)), nullable(gradient.max(index)));
     }
+
+    /** Approximate histogram of the gradients' L2 norms: {@code bins} equal bins from min to max. */
+    public Histogram l2Histogram(int bins) {
+        return histogram(normSketches[1], bins);
+    }
+
+    /** Approximate histogram of the outputs: {@code bins} equal bins from min to max. */
+    public Histogram outputHistogram(int bins) {
+        return histogram(normSketches[3], bins);
+    }
+
+    /** Counts from the sketch's mass between equal split points (within the sketch's rank error). */
+    private static Histogram histogram(KllDoublesSketch sketch, int bins) {
+        if (sketch.isEmpty()) {
+            return new Histogram(new double[0], new long[0]);
+        }
+        double lo = sketch.getMinItem();
+        double hi = sketch.getMaxItem();
+        if (!(hi > lo)) {
+            return new Histogram(new double[] {lo, hi}, new long[] {sketch.getN()});
+        }
+        double[] edges = new double[bins + 1];
+        for (int i = 0; i <= bins; i++) {
+            edges[i] = lo + (hi - lo) * i / bins;
+        }
+        double[] splits = java.util.Arrays.copyOfRange(edges, 1, bins);
+        double[] pmf = sketch.getPMF(splits, QuantileSearchCriteria.INCLUSIVE);
+        long[] counts = new long[bins];
+        for (int i = 0; i < bins; i++) {
+            counts[i] = Math.round(pmf[i] * sketch.getN());
+        }
+        return new Histogram(edges, counts);
+    }
+
+    /** Bins {@code [edges[i], edges[i+1])} (the last one closed) and their counts; empty without rows. */
+    public record Histogram(double[] edges, long[] counts) {}
 
     /** Moments of the output a[L]_k. */
     public Spread output() {
@@ -212,8 +250,8 @@ public final class GradientSummary implements Serializable {
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
-        normSketches = new KllDoublesSketch[3];
-        for (int i = 0; i < 3; i++) {
+        normSketches = new KllDoublesSketch[4];
+        for (int i = 0; i < 4; i++) {
             byte[] bytes = new byte[in.readInt()];
             in.readFully(bytes);
             normSketches[i] = KllDoublesSketch.heapify(Memory.wrap(bytes));

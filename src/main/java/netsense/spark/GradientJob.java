@@ -21,6 +21,7 @@ import netsense.core.Network;
 import netsense.io.FeatureSource;
 import netsense.io.InvalidSetupException;
 import netsense.io.ModelReader;
+import netsense.io.ReportHtml;
 import netsense.io.SummaryJson;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -43,7 +44,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The gradient job: model file + Parquet rows → {@code gradients/}, {@code rejected/} and
- * {@code summary.json} in an output folder.
+ * {@code summary.json} and {@code report.html} in an output folder.
  *
  * <p>{@link #execute()} first checks everything that can be checked without touching the
  * rows (options, model, schema, the first rows' width, the output folder) and refuses with an
@@ -206,6 +207,15 @@ public final class GradientJob {
             throw new IllegalStateException("rows do not add up: " + counted);
         }
         List<String> names = features.dimensionNames(n1);
+        LOG.info("writing report.html and summary.json");
+        ReportHtml.Run facts = new ReportHtml.Run(net.shape(),
+                java.util.Arrays.stream(net.activations()).map(a -> a.id()).toList(), outputIndex,
+                net.parameterCount(), counted, counts.rejectedByKind(), options.mode().id(),
+                (System.nanoTime() - start) / 1e9, spark.sparkContext().master(), spark.version(), options.input(),
+                output.toString());
+        try (OutputStream out = fs.create(new Path(staging, "report.html"), true)) {
+            out.write(ReportHtml.render(facts, counts.summary(), names).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         Path summaryTmp = new Path(staging, "summary.json.tmp");
         try (OutputStream out = fs.create(summaryTmp, true)) {
             SummaryJson.write(out, counted, net, outputIndex, counts.summary(), names);

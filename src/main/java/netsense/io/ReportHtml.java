@@ -1,0 +1,254 @@
+package netsense.io;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import netsense.core.GradientSummary;
+
+/**
+ * report.html: one self-contained page (inline CSS and SVG; a Content-Security-Policy that
+ * allows no request at all) drawn from the same numbers as summary.json — run facts, the
+ * sensitivity of each input dimension as bars, the distributions of the gradient's L2 norm
+ * and of the output, every dimension's figures and the rejected rows by reason.
+ */
+public final class ReportHtml {
+    /** Dimensions drawn as bars; the table lists them all. */
+    public static final int SHOWN_DIMENSIONS = 40;
+    static final int BINS = 40;
+
+    /** What the page says about the run besides the summary. */
+    public record Run(String modelShape, List<String> activations, int outputIndex, long parameters,
+                      SummaryJson.Rows rows, Map<String, Long> rejectedByKind, String mode, double seconds,
+                      String master, String sparkVersion, String input, String output) {}
+
+    private ReportHtml() {}
+
+    public static String render(Run run, GradientSummary summary, List<String> names) {
+        StringBuilder h = new StringBuilder(64 * 1024);
+        h.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
+                .append("style-src 'unsafe-inline'\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>netsense report: ").append(esc(run.modelShape())).append("</title>\n")
+                .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n");
+        h.append("<header><h1>Input-gradient sensitivity</h1><p>Model ").append(esc(run.modelShape()))
+                .append(" (").append(esc(String.join(", ", run.activations()))).append("), gradient of output ")
+                .append(run.outputIndex()).append(", over ").append(Format.count(run.rows().ok()))
+                .append(" rows.</p></header>\n");
+        facts(h, run);
+        if (summary.count() == 0) {
+            h.append("<section id=\"empty\"><h2>No good rows</h2><p>Every row was rejected or the input was empty, ")
+                    .append("so there are no gradients to show.</p></section>\n");
+        } else {
+            sensitivity(h, summary, names);
+            histogram(h, "norms", "Distribution of the gradient's L2 norm ‖∇x a‖₂", summary.l2Histogram(BINS),
+                    summary.l2());
+            histogram(h, "outputs", "Distribution of the output a[L]", summary.outputHistogram(BINS), null);
+            table(h, summary, names);
+        }
+        rejected(h, run);
+        h.append("<footer>Written by netsense. Statistics are over the good rows; quantiles and histograms come")
+                .append(" from KLL sketches (within ")
+                .append(String.format(Locale.ROOT, "%.2f", 100 * GradientSummary.quantileRankError()))
+                .append(" % in rank).</footer>\n</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private static void facts(StringBuilder h, Run run) {
+        h.append("<section id=\"facts\"><h2>Run</h2><dl>");
+        fact(h, "Model", run.modelShape() + ", " + String.join(", ", run.activations()) + ", "
+                + Format.count(run.parameters()) + " parameters");
+        fact(h, "Rows", Format.count(run.rows().input()) + " in, " + Format.count(run.rows().ok()) + " ok, "
+                + Format.count(run.rows().rejected()) + " rejected (mode " + run.mode() + ")");
+        fact(h, "Time", String.format(Locale.ROOT, "%.1f s", run.seconds()) + ", "
+                + Format.count(Math.round(run.seconds() > 0 ? run.rows().input() / run.seconds() : 0)) + " rows/s");
+        fact(h, "Spark", run.sparkVersion() + ", master " + run.master());
+        fact(h, "Input", run.input());
+        fact(h, "Output", run.output());
+        h.append("</dl></section>\n");
+    }
+
+    private static void fact(StringBuilder h, String name, String value) {
+        h.append("<dt>").append(esc(name)).append("</dt><dd>").append(esc(value)).append("</dd>");
+    }
+
+    private static void sensitivity(StringBuilder h, GradientSummary s, List<String> names) {
+        List<GradientSummary.DimensionStats> dims = new ArrayList<>();
+        for (int i = 0; i < s.dimensions(); i++) {
+            dims.add(s.dimension(i));
+        }
+        dims.sort(Comparator.comparingDouble((GradientSummary.DimensionStats d) -> d.meanSquare()).reversed());
+        List<GradientSummary.DimensionStats> shown = dims.subList(0, Math.min(SHOWN_DIMENSIONS, dims.size()));
+        double max = 0;
+        for (GradientSummary.DimensionStats d : shown) {
+            max = Math.max(max, Math.sqrt(d.meanSquare()));
+        }
+        int label = 170;
+        int width = 520;
+        int rowHeight = 26;
+        int height = rowHeight * shown.size() + 30;
+        h.append("<section id=\"sensitivity\"><h2>Sensitivity per input dimension</h2>")
+                .append("<p>Sorted by the derivative-based global sensitivity measure: <span class=\"key dgsm\"></span>")
+                .append(" √(mean g²) and <span class=\"key abs\"></span> mean |g| (saliency); the sign is that of")
+                .append(" mean g.");
+        if (dims.size() > shown.size()) {
+            h.append(" The ").append(shown.size()).append(" most sensitive of ").append(Format.count(dims.size()))
+                    .append(" dimensions are shown; ").append(Format.count(dims.size() - shown.size()))
+                    .append(" more are in the table below.");
+        }
+        h.append("</p>\n<svg class=\"chart\" role=\"img\" aria-labelledby=\"sens-title\" viewBox=\"0 0 ")
+                .append(label + width + 60).append(' ').append(height).append("\" width=\"").append(label + width + 60)
+                .append("\" height=\"").append(height).append("\">\n<title id=\"sens-title\">Sensitivity of the ")
+                .append(shown.size()).append(" most sensitive input dimensions</title>\n");
+        for (int r = 0; r < shown.size(); r++) {
+            GradientSummary.DimensionStats d = shown.get(r);
+            String name = names.get(d.index());
+            double rms = Math.sqrt(d.meanSquare());
+            int y = r * rowHeight + 4;
+            h.append("<g class=\"dim\">")
+                    .append("<text class=\"label\" x=\"").append(label - 8).append("\" y=\"").append(y + 15)
+                    .append("\">").append(esc(shorten(name))).append("<title>").append(esc(name)).append("</title></text>");
+            bar(h, "bar dgsm", label, y, scale(rms, max, width), 10, name, rms,
+                    name + ": √(mean g²) = " + Format.sig3(rms) + " (mean g² = " + Format.sig3(d.meanSquare()) + ")");
+            bar(h, "bar abs", label, y + 11, scale(d.meanAbs(), max, width), 10, name, d.meanAbs(),
+                    name + ": mean |g| = " + Format.sig3(d.meanAbs()));
+            boolean negative = d.mean() < 0;
+            h.append("<text class=\"sign ").append(negative ? "neg" : "pos").append("\" x=\"")
+                    .append(label + scale(rms, max, width) + 6).append("\" y=\"").append(y + 15).append("\">")
+                    .append(negative ? "−" : "+").append("<title>").append(esc(name)).append(": mean g = ")
+                    .append(Format.sig3(d.mean())).append("</title></text></g>\n");
+        }
+        h.append("<text class=\"axis\" x=\"").append(label).append("\" y=\"").append(height - 6).append("\">0</text>")
+                .append("<text class=\"axis end\" x=\"").append(label + width).append("\" y=\"").append(height - 6)
+                .append("\">").append(Format.sig3(max)).append("</text>\n</svg></section>\n");
+    }
+
+    private static int scale(double v, double max, int width) {
+        return max > 0 ? (int) Math.round(width * v / max) : 0;
+    }
+
+    private static void bar(StringBuilder h, String cls, int x, int y, int w, int height, String dim, double value,
+                            String title) {
+        h.append("<rect class=\"").append(cls).append("\" x=\"").append(x).append("\" y=\"").append(y)
+                .append("\" width=\"").append(Math.max(w, 1)).append("\" height=\"").append(height)
+                .append("\" data-dim=\"").append(esc(dim)).append("\" data-value=\"").append(value).append("\"><title>")
+                .append(esc(title)).append("</title></rect>");
+    }
+
+    private static void histogram(StringBuilder h, String id, String heading, GradientSummary.Histogram hist,
+                                  GradientSummary.NormStats quantiles) {
+        int width = 680;
+        int height = 220;
+        int top = 24;
+        int base = height - 30;
+        long max = 1;
+        for (long c : hist.counts()) {
+            max = Math.max(max, c);
+        }
+        double lo = hist.edges()[0];
+        double hi = hist.edges()[hist.edges().length - 1];
+        h.append("<section id=\"").append(id).append("\"><h2>").append(esc(heading)).append("</h2>\n")
+                .append("<svg class=\"chart\" role=\"img\" aria-labelledby=\"").append(id).append("-title\" viewBox=\"0 0 ")
+                .append(width + 40).append(' ').append(height).append("\" width=\"").append(width + 40)
+                .append("\" height=\"").append(height).append("\">\n<title id=\"").append(id).append("-title\">")
+                .append(esc(heading)).append(": ").append(hist.counts().length).append(" bins from ")
+                .append(Format.sig3(lo)).append(" to ").append(Format.sig3(hi)).append("</title>\n");
+        int bins = hist.counts().length;
+        double binWidth = (double) width / bins;
+        for (int i = 0; i < bins; i++) {
+            long c = hist.counts()[i];
+            int bh = (int) Math.round((base - top) * (double) c / max);
+            h.append("<rect class=\"bin\" x=\"").append(String.format(Locale.ROOT, "%.1f", 20 + i * binWidth))
+                    .append("\" y=\"").append(base - bh).append("\" width=\"")
+                    .append(String.format(Locale.ROOT, "%.1f", Math.max(binWidth - 1, 1))).append("\" height=\"")
+                    .append(bh).append("\" data-count=\"").append(c).append("\"><title>")
+                    .append(Format.sig3(hist.edges()[i])).append(" to ").append(Format.sig3(hist.edges()[i + 1]))
+                    .append(": ").append(Format.count(c)).append(" rows</title></rect>");
+        }
+        h.append('\n');
+        if (quantiles != null && hi > lo) {
+            String[] names = {"p50", "p90", "p99"};
+            Double[] values = {quantiles.p50(), quantiles.p90(), quantiles.p99()};
+            for (int q = 0; q < 3; q++) {
+                double x = 20 + width * (values[q] - lo) / (hi - lo);
+                String xs = String.format(Locale.ROOT, "%.1f", x);
+                h.append("<g class=\"quantile\"><line x1=\"").append(xs).append("\" x2=\"").append(xs)
+                        .append("\" y1=\"").append(top - 6 + 12 * q).append("\" y2=\"").append(base)
+                        .append("\"/><text x=\"").append(xs).append("\" y=\"").append(top - 8 + 12 * q)
+                        .append("\">").append(names[q]).append(' ').append(Format.sig3(values[q]))
+                        .append("</text><title>").append(names[q]).append(" = ").append(Format.sig3(values[q]))
+                        .append("</title></g>");
+            }
+        }
+        h.append("<text class=\"axis\" x=\"20\" y=\"").append(height - 10).append("\">").append(Format.sig3(lo))
+                .append("</text><text class=\"axis end\" x=\"").append(20 + width).append("\" y=\"").append(height - 10)
+                .append("\">").append(Format.sig3(hi)).append("</text>\n</svg></section>\n");
+    }
+
+    private static void table(StringBuilder h, GradientSummary s, List<String> names) {
+        h.append("<section id=\"dimensions\"><h2>Every dimension</h2><div class=\"scroll\"><table>\n<thead><tr>")
+                .append("<th>#</th><th>name</th><th>mean g</th><th>mean |g|</th><th>mean g² (DGSM)</th>")
+                .append("<th>std</th><th>min</th><th>max</th></tr></thead><tbody>\n");
+        for (int i = 0; i < s.dimensions(); i++) {
+            GradientSummary.DimensionStats d = s.dimension(i);
+            h.append("<tr><td>").append(i).append("</td><td>").append(esc(names.get(i))).append("</td><td>")
+                    .append(Format.sig3(d.mean())).append("</td><td>").append(Format.sig3(d.meanAbs()))
+                    .append("</td><td>").append(Format.sig3(d.meanSquare())).append("</td><td>")
+                    .append(Format.sig3(d.std())).append("</td><td>").append(Format.sig3(d.min())).append("</td><td>")
+                    .append(Format.sig3(d.max())).append("</td></tr>\n");
+        }
+        h.append("</tbody></table></div></section>\n");
+    }
+
+    private static void rejected(StringBuilder h, Run run) {
+        h.append("<section id=\"rejected\"><h2>Rejected rows</h2>");
+        if (run.rejectedByKind().isEmpty()) {
+            h.append("<p>None.</p>");
+        } else {
+            h.append("<table><thead><tr><th>reason</th><th>rows</th></tr></thead><tbody>");
+            run.rejectedByKind().forEach((k, v) -> h.append("<tr><td>").append(esc(k)).append("</td><td>")
+                    .append(Format.count(v)).append("</td></tr>"));
+            h.append("</tbody></table><p>Each one is in rejected/ with its reason.</p>");
+        }
+        h.append("</section>\n");
+    }
+
+    private static String shorten(String name) {
+        return name.length() <= 22 ? name : name.substring(0, 21) + "…";
+    }
+
+    /** HTML text and attribute escaping. */
+    static String esc(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final String CSS = """
+            body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff;\
+            max-width:960px;margin:0 auto;padding:16px 24px}
+            h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.15em;margin:1.4em 0 .4em;border-bottom:1px solid #ccc}
+            dl{display:grid;grid-template-columns:8em 1fr;gap:2px 12px;margin:0}dt{font-weight:600}dd{margin:0}
+            .chart{max-width:100%;height:auto}.label{text-anchor:end;font-size:12px;fill:#1a1a1a}
+            .bar.dgsm{fill:#0b4f8a}.bar.abs{fill:#5b8fd0}.sign{font-size:13px;font-weight:700}
+            .sign.pos{fill:#1b6e34}.sign.neg{fill:#b3261e}.axis{font-size:11px;fill:#444}.axis.end{text-anchor:end}
+            .bin{fill:#0b4f8a}.quantile line{stroke:#b3261e;stroke-width:1.5;stroke-dasharray:4 3}
+            .quantile text{font-size:11px;fill:#b3261e}
+            .key{display:inline-block;width:12px;height:12px;vertical-align:-1px}.key.dgsm{background:#0b4f8a}
+            .key.abs{background:#5b8fd0}
+            .scroll{max-height:420px;overflow:auto}table{border-collapse:collapse;font-size:13px}
+            th,td{padding:2px 10px;text-align:right;border-bottom:1px solid #e4e4e4}th:nth-child(2),td:nth-child(2){text-align:left}
+            thead th{position:sticky;top:0;background:#f4f4f4}footer{margin:2em 0 1em;color:#444;font-size:13px}
+            """;
+}
