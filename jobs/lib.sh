@@ -33,7 +33,7 @@ netsense_build() {
 
 netsense_submit() {
   local command="$1"; shift
-  local spark_args=() app_args=() master="${MASTER:-}" driver_memory="" driver_java_options="" driver_cp=""
+  local spark_args=() app_args=() progress master="${MASTER:-}" driver_memory="" driver_java_options="" driver_cp=""
   while (( $# )); do
     case "$1" in
       --master|--deploy-mode|--conf|-c|--driver-memory|--driver-java-options|--driver-library-path|\
@@ -59,6 +59,11 @@ netsense_submit() {
     esac
   done
   master="${master:-local[*]}"
+  # Spark's console progress bar only where someone watches: stderr is a terminal
+  if [[ " ${spark_args[*]+"${spark_args[*]}"} " != *"spark.ui.showConsoleProgress"* ]]; then
+    if [[ -t 2 ]]; then progress=true; else progress=false; fi
+    spark_args+=(--conf "spark.ui.showConsoleProgress=$progress")
+  fi
   netsense_build
   export NETSENSE_LAUNCHER="${NETSENSE_LAUNCHER:-jobs/$command}"
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
