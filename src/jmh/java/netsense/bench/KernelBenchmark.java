@@ -1,13 +1,12 @@
 package netsense.bench;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import netsense.core.Activation;
 import netsense.core.GradientKernel;
 import netsense.core.Network;
+import netsense.core.RandomNetworks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -43,7 +42,7 @@ public class KernelBenchmark {
     @Setup
     public void setUp() {
         int[] widths = Arrays.stream(shape.split("-")).mapToInt(Integer::parseInt).toArray();
-        Network net = randomNetwork(new Random(42), widths);
+        Network net = RandomNetworks.gaussian(42, widths, Activation.TANH, Activation.SIGMOID, 0);
         rows = blockRows(widths, rows);
         kernel = impl.equals("auto") ? new GradientKernel(net, 0, rows) : GradientKernel.using(impl, net, 0, rows);
         x = new double[rows * widths[0]];
@@ -67,19 +66,4 @@ public class KernelBenchmark {
         return rows;
     }
 
-    static Network randomNetwork(Random rnd, int[] widths) {
-        List<Network.Layer> layers = new ArrayList<>();
-        for (int l = 1; l < widths.length; l++) {
-            double[][] w = new double[widths[l]][widths[l - 1]];
-            double s = 1 / Math.sqrt(widths[l - 1]);
-            for (double[] row : w) {
-                for (int j = 0; j < row.length; j++) {
-                    row[j] = s * rnd.nextGaussian();
-                }
-            }
-            layers.add(new Network.Layer(w, new double[widths[l]],
-                    l == widths.length - 1 ? Activation.SIGMOID : Activation.TANH));
-        }
-        return Network.of(layers);
-    }
 }

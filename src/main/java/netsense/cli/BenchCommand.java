@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import netsense.core.Activation;
 import netsense.core.Network;
+import netsense.core.RandomNetworks;
 import netsense.io.ModelWriter;
 import netsense.spark.GradientJob;
 import netsense.spark.SyntheticInputs;
@@ -94,18 +94,6 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Hidden layers tanh, output sigmoid; weights N(0, 1/n_{l-1}), fixed seed. */
     static Network network(int[] widths) {
-        Random rnd = new Random(42);
-        List<Network.Layer> layers = new ArrayList<>();
-        for (int l = 1; l < widths.length; l++) {
-            double[][] w = new double[widths[l]][widths[l - 1]];
-            for (double[] row : w) {
-                for (int j = 0; j < row.length; j++) {
-                    row[j] = rnd.nextGaussian() / Math.sqrt(widths[l - 1]);
-                }
-            }
-            layers.add(new Network.Layer(w, new double[widths[l]],
-                    l == widths.length - 1 ? Activation.SIGMOID : Activation.TANH));
-        }
-        return Network.of(layers);
+        return RandomNetworks.gaussian(42, widths, Activation.TANH, Activation.SIGMOID, 0);
     }
 }

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import netsense.core.Activation;
 import netsense.core.Network;
+import netsense.core.RandomNetworks;
 import netsense.io.ModelWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -41,30 +41,16 @@ public abstract class SparkTestBase {
                 .getOrCreate();
     }
 
-    /** A random network with hidden tanh layers and a sigmoid output, written as a model file. */
+    /** A network written as a model file. */
     protected Path model(String name, Network net) throws IOException {
         Path file = tmp.resolve(name + ".json");
         ModelWriter.write(net, file);
         return file;
     }
 
+    /** A random network with hidden tanh layers and a sigmoid output. */
     protected static Network randomNetwork(long seed, int... widths) {
-        Random rnd = new Random(seed);
-        List<Network.Layer> layers = new ArrayList<>();
-        for (int l = 1; l < widths.length; l++) {
-            double[][] w = new double[widths[l]][widths[l - 1]];
-            for (double[] row : w) {
-                for (int j = 0; j < row.length; j++) {
-                    row[j] = rnd.nextGaussian() / Math.sqrt(widths[l - 1]);
-                }
-            }
-            double[] b = new double[widths[l]];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = 0.1 * rnd.nextGaussian();
-            }
-            layers.add(new Network.Layer(w, b, l == widths.length - 1 ? Activation.SIGMOID : Activation.TANH));
-        }
-        return Network.of(layers);
+        return RandomNetworks.gaussian(seed, widths, Activation.TANH, Activation.SIGMOID, 0.1);
     }
 
     protected Path parquet(String name, List<Row> rows, StructType schema, int partitions) {
