@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import netsense.core.Activation;
+import netsense.core.BlockKernel;
 import netsense.core.GradientKernel;
 import netsense.core.Network;
 import netsense.core.RandomNetworks;
@@ -30,11 +31,14 @@ public class KernelBenchmark {
     @Param({"256"})
     public int rows;
 
-    /** auto: what the job runs; plain: plain Java loops; vector: the JDK Vector API; native: plus native BLAS. */
+    /**
+     * auto: what the job runs; plain: plain Java loops; vector: the JDK Vector API; native: plus
+     * native BLAS; the same with -f32 for the float32 kernel.
+     */
     @Param({"auto"})
     public String impl;
 
-    private GradientKernel kernel;
+    private BlockKernel kernel;
     private double[] x;
     private double[] outputs;
     private double[] gradients;

@@ -21,7 +21,7 @@ import java.util.Objects;
  * allocates nothing. An instance is not thread-safe (one per thread); the {@link Network} is
  * shared read-only. Which implementations run is decided once per JVM ({@link #backend()}).
  */
-public final class GradientKernel {
+public final class GradientKernel implements BlockKernel {
     private final Network net;
     private final int outputIndex;
     private final int maxRows;
@@ -75,11 +75,23 @@ public final class GradientKernel {
     /**
      * A kernel on named implementations, for benchmarks and comparisons: {@code plain} (plain
      * Java), {@code vector} (JDK Vector API) or {@code native} (Vector API, native BLAS for wide
-     * layers).
+     * layers); with {@code -f32} appended, the float32 kernel on the same.
      *
      * @throws IllegalStateException when that implementation cannot run in this JVM
      */
-    public static GradientKernel using(String implementation, Network net, int outputIndex, int maxRows) {
+    public static BlockKernel using(String implementation, Network net, int outputIndex, int maxRows) {
+        if (implementation.endsWith("-f32")) {
+            FloatKernels.Backend f = switch (implementation) {
+                case "plain-f32" -> FloatKernels.PLAIN;
+                case "vector-f32" -> Kernels.vectorAvailable() ? FloatKernels.vector() : null;
+                case "native-f32" -> FloatKernels.vectorWithNativeBlas();
+                default -> throw new IllegalArgumentException("unknown implementation " + implementation);
+            };
+            if (f == null) {
+                throw new IllegalStateException("the " + implementation + " implementation is not available here");
+            }
+            return new FloatGradientKernel(net, outputIndex, maxRows, f);
+        }
         Kernels.Backend b = switch (implementation) {
             case "plain" -> Kernels.PLAIN;
             case "vector" -> Kernels.vectorAvailable() ? Kernels.vector() : null;
@@ -95,7 +107,7 @@ public final class GradientKernel {
 
     /** The implementations this JVM runs, in words (for logs). */
     public static String backend() {
-        return Kernels.DEFAULT.describe();
+        return Kernels.DEFAULT.describe() + "; " + FloatKernels.DEFAULT.describe();
     }
 
     public Network network() {
@@ -106,6 +118,7 @@ public final class GradientKernel {
         return outputIndex;
     }
 
+    @Override
     public int maxRows() {
         return maxRows;
     }
@@ -118,6 +131,7 @@ public final class GradientKernel {
      * @param outputs   Modified: rows entries from {@code outOff}
      * @param gradients Modified: rows × n1 from {@code gradOff}
      */
+    @Override
     public void compute(double[] x, int xOff, int rows, double[] outputs, int outOff,
                         double[] gradients, int gradOff) {
         int n1 = net.inputWidth();

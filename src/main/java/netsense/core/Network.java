@@ -33,6 +33,7 @@ public final class Network implements Serializable {
     private final int[] weightOffsets;
     private final int[] biasOffsets;
     private transient double[] transposed;
+    private transient volatile float[][] singles;  // weights, transposes, biases as float32, made on demand
 
     private Network(int[] widths, Activation[] activations, double[] weights, double[] biases) {
         this.widths = widths;
@@ -232,6 +233,29 @@ public final class Network implements Serializable {
 
     double[] biasArray() {
         return biases;
+    }
+
+    /** {weights, transposes, biases} rounded to float32; made once, on first use, shared read-only. */
+    float[][] singlePrecision() {
+        float[][] f = singles;
+        if (f == null) {
+            synchronized (this) {
+                f = singles;
+                if (f == null) {
+                    f = new float[][] {toFloat(weights), toFloat(transposed), toFloat(biases)};
+                    singles = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     int weightOffset(int k) {

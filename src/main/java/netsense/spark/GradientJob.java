@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import netsense.core.BlockKernel;
 import netsense.core.GradientKernel;
 import netsense.core.GradientSummary;
 import netsense.core.InvalidModelException;
@@ -76,7 +77,7 @@ public final class GradientJob {
      */
     public record Options(String model, String input, String output, String featuresCol, List<String> featureCols,
                           String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
-                          int blockRows) {
+                          int blockRows, BlockKernel.Precision precision) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(input, "input");
@@ -86,11 +87,20 @@ public final class GradientJob {
             keepCols = keepCols == null ? List.of() : List.copyOf(keepCols);
             mode = mode == null ? Mode.PERMISSIVE : mode;
             blockRows = blockRows <= 0 ? DEFAULT_BLOCK_ROWS : blockRows;
+            precision = precision == null ? BlockKernel.Precision.FLOAT64 : precision;
+        }
+
+        /** As the canonical constructor, in float64. */
+        public Options(String model, String input, String output, String featuresCol, List<String> featureCols,
+                       String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
+                       int blockRows) {
+            this(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode, overwrite,
+                    blockRows, null);
         }
 
         /** The defaults for everything but the three paths. */
         public static Options of(String model, String input, String output) {
-            return new Options(model, input, output, null, null, null, null, null, null, false, 0);
+            return new Options(model, input, output, null, null, null, null, null, null, false, 0, null);
         }
     }
 
@@ -136,7 +146,7 @@ public final class GradientJob {
                     + " exists; choose another or pass --overwrite to replace it");
         }
         Path staging = new Path(output.getParent(), "." + output.getName() + ".netsense-" + UUID.randomUUID());
-        LOG.info("kernel: {}", GradientKernel.backend());
+        LOG.info("kernel ({}): {}", options.precision().id(), GradientKernel.backend());
         LOG.info("model {} {}, output index {}; input {}; features {} ({}); staging in {}", net.shape(),
                 java.util.Arrays.toString(net.activations()), outputIndex, options.input(), features.rawColumns(),
                 features.kind(), staging);
@@ -174,6 +184,7 @@ public final class GradientJob {
 
         GradientRowsFunction gradientPass = new GradientRowsFunction(shared, outputIndex, options.mode(),
                 GradientRowsFunction.Emit.GRADIENTS, options.blockRows(), carried.size(), raw, idIndex, idCol, tally)
+                .withPrecision(options.precision())
                 .withBlockDelay(Long.parseLong(spark.conf().get(TEST_BLOCK_DELAY, "0")))
                 .copyOnly(Boolean.parseBoolean(spark.conf().get(BENCH_COPY_ONLY, "false")));
         StructType gradientSchema = gradientSchema(projected, carried.size());
@@ -195,7 +206,7 @@ public final class GradientJob {
             LOG.info("phase 2: {} rejected rows → rejected/", counts.rejected());
             GradientRowsFunction rejectedPass = new GradientRowsFunction(shared, outputIndex, Mode.PERMISSIVE,
                     GradientRowsFunction.Emit.REJECTED, options.blockRows(), carried.size(), raw, idIndex, idCol,
-                    null);
+                    null).withPrecision(options.precision());
             rows.mapPartitions(rejectedPass, Encoders.row(rejectedSchema)).write().parquet(rejectedPath);
         } else {
             spark.createDataFrame(List.of(), rejectedSchema).coalesce(1).write().parquet(rejectedPath);

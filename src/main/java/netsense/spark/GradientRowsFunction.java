@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import netsense.core.BlockKernel;
 import netsense.core.GradientKernel;
 import netsense.core.Network;
 import org.apache.spark.TaskContext;
@@ -41,6 +42,7 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
     private final TallyAccumulator tally;
     private long blockDelayMillis;
     private boolean copyOnly;
+    private BlockKernel.Precision precision = BlockKernel.Precision.FLOAT64;
 
     /**
      * @param idIndex the id's position among the carried columns, or −1
@@ -63,6 +65,12 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
     /** Test-only: a pause after each block, so that fault tests can act while tasks run. */
     GradientRowsFunction withBlockDelay(long millis) {
         this.blockDelayMillis = millis;
+        return this;
+    }
+
+    /** The kernel's arithmetic: float64 (the default) or float32. */
+    GradientRowsFunction withPrecision(BlockKernel.Precision p) {
+        this.precision = p;
         return this;
     }
 
@@ -91,7 +99,7 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
         private final Iterator<Row> in;
         private final Network net = network.value();
         private final int n1 = net.inputWidth();
-        private final GradientKernel kernel = new GradientKernel(net, outputIndex, blockRows);
+        private final BlockKernel kernel = BlockKernel.create(net, outputIndex, blockRows, precision);
         private final JobTally local = new JobTally(n1);
         private final Row[] block = new Row[blockRows];
         private final double[] x = new double[blockRows * n1];

@@ -107,6 +107,43 @@ class BackendsTest {
     }
 
     @Test
+    void float32StaysWithinItsStatedAccuracyOfFloat64() {
+        Random rnd = new Random(32);
+        int[][] shapes = {{2, 2, 3, 1}, {16, 32, 32, 1}, {100, 256, 256, 1}, {7, 103, 65, 3}};
+        double worst = 0;
+        for (int[] shape : shapes) {
+            Network net = TestNetworks.random(rnd, shape, Activation.TANH, Activation.SIGMOID);
+            int rows = 103;
+            double[] x = TestNetworks.randomRows(rnd, rows, shape[0]);
+            double[] y64 = new double[rows];
+            double[] g64 = new double[rows * shape[0]];
+            GradientKernel.using("plain", net, 0, rows).compute(x, 0, rows, y64, 0, g64, 0);
+            List<String> impls = new ArrayList<>(List.of("plain-f32", "vector-f32"));
+            if (FloatKernels.vectorWithNativeBlas() != null) {
+                impls.add("native-f32");
+            }
+            for (String impl : impls) {
+                double[] y = new double[rows];
+                double[] g = new double[rows * shape[0]];
+                GradientKernel.using(impl, net, 0, rows).compute(x, 0, rows, y, 0, g, 0);
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(y64[r], y[r], 1e-5 * Math.max(1, Math.abs(y64[r])), impl + " output");
+                    double scale = 0;
+                    double err = 0;
+                    for (int j = 0; j < shape[0]; j++) {
+                        scale = Math.max(scale, Math.abs(g64[r * shape[0] + j]));
+                        err = Math.max(err, Math.abs(g64[r * shape[0] + j] - g[r * shape[0] + j]));
+                    }
+                    double rel = err / scale;
+                    worst = Math.max(worst, rel);
+                    assertTrue(rel <= 1e-4, impl + " " + net.shape() + " row " + r + ": " + rel);
+                }
+            }
+        }
+        System.err.printf("float32 kernel: largest error %.2e of the gradient's largest entry%n", worst);
+    }
+
+    @Test
     void everyBackendAgreesOnRandomNetworksAndBlocks() {
         Random rnd = new Random(12);
         int[][] shapes = {{2, 2, 3, 1}, {16, 32, 32, 1}, {7, 103, 65, 3}, {100, 70, 1}};
@@ -126,7 +163,7 @@ class BackendsTest {
                 for (String impl : names) {
                     double[] y = new double[rows];
                     double[] g = new double[rows * shape[0]];
-                    GradientKernel kernel = GradientKernel.using(impl, net, k, rows);
+                    BlockKernel kernel = GradientKernel.using(impl, net, k, rows);
                     assertNotNull(kernel);
                     kernel.compute(x, 0, rows, y, 0, g, 0);
                     for (int i = 0; i < rows; i++) {

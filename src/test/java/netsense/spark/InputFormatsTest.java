@@ -173,6 +173,34 @@ class InputFormatsTest extends SparkTestBase {
     }
 
     @Test
+    void float32PrecisionStaysCloseToFloat64() throws Exception {
+        StructType schema = new StructType().add("id", DataTypes.LongType)
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType, false));
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < ROWS; i++) {
+            rows.add(RowFactory.create((long) i, x[i]));
+        }
+        Path input = parquet("in", rows, schema, 2);
+        GradientJob.Result r = new GradientJob(spark, new GradientJob.Options(model("m", net).toString(),
+                input.toString(), tmp.resolve("out").toString(), null, null, null, null, null, null, false, 0,
+                netsense.core.BlockKernel.Precision.FLOAT32)).execute();
+        assertEquals(ROWS, r.rows().ok());
+        GradientKernel kernel = new GradientKernel(net, 0, 1);
+        double[] y = new double[1];
+        double[] g = new double[N1];
+        List<Row> out = readSorted(tmp.resolve("out").resolve("gradients"), "id");
+        for (int i = 0; i < ROWS; i++) {
+            kernel.compute(x[i], 0, 1, y, 0, g, 0);
+            double scale = java.util.Arrays.stream(g).map(Math::abs).max().getAsDouble();
+            double[] got = doubles(out.get(i), "gradient");
+            for (int j = 0; j < N1; j++) {
+                assertEquals(g[j], got[j], 1e-5 * scale, "row " + i + " dim " + j);
+            }
+            assertEquals(y[0], out.get(i).getDouble(1), 1e-6);
+        }
+    }
+
+    @Test
     void outputIndexOfAWideOutputLayer() throws Exception {
         Network three = randomNetwork(11, N1, 6, 3);
         StructType schema = new StructType().add("id", DataTypes.LongType)
