@@ -121,6 +121,39 @@ class BadRowsTest extends SparkTestBase {
     }
 
     @Test
+    void noGoodRowAtAllGivesNullFiguresAndAReport() throws Exception {
+        Path model = model("m", randomNetwork(1, 3, 4, 1));
+        List<Row> bad = rows().subList(100, 107);
+        Path input = parquet("in", bad, SCHEMA, 2);
+        Path out = tmp.resolve("out");
+        GradientJob.Result r = new GradientJob(spark, options(model, input, out, Mode.PERMISSIVE)).execute();
+        assertEquals(0, r.rows().ok());
+        assertEquals(7, r.rows().rejected());
+        JsonNode s = summary(out);
+        assertTrue(s.at("/output/mean").isNull(), s.toString());
+        assertTrue(s.at("/norms/l2/p50").isNull());
+        assertTrue(s.at("/dimensions/0/mean_sq").isNull());
+        assertEquals(0, spark.read().parquet(out.resolve("gradients").toString()).count());
+        assertEquals(7, spark.read().parquet(out.resolve("rejected").toString()).count());
+        String page = Files.readString(out.resolve("report.html"));
+        assertTrue(page.contains("No good rows"));
+        assertTrue(page.contains("NaN or infinite entry"), "rejected rows by reason");
+        assertFalse(page.replace("NaN or infinite entry", "").contains("NaN"), "no NaN figure");
+    }
+
+    @Test
+    void anEmptyInputIsAnEmptyResult() throws Exception {
+        Path model = model("m", randomNetwork(1, 3, 4, 1));
+        Path input = parquet("in", List.of(), SCHEMA, 1);
+        Path out = tmp.resolve("out");
+        GradientJob.Result r = new GradientJob(spark, options(model, input, out, Mode.PERMISSIVE)).execute();
+        assertEquals(0, r.rows().input());
+        assertEquals(0, summary(out).at("/rows/input").asLong());
+        assertTrue(summary(out).at("/output/std").isNull());
+        assertTrue(Files.exists(out.resolve("report.html")));
+    }
+
+    @Test
     void aNonFiniteResultIsABadRow() throws Exception {
         // tanh(1e308·(x0 + x1 − x2 − x3)): x = (2, 0, 2, 0) gives inf − inf = NaN inside the sum;
         // x = (c, 0, 0, 0) saturates: output 1, gradient 0.
