@@ -137,7 +137,6 @@ public final class GradientJob {
                 throw new InvalidSetupException("column \"" + raw + "\" is both a feature and a carried column");
             }
         }
-        checkWidth(input, features, net);
         Path output = new Path(options.output());
         FileSystem fs = output.getFileSystem(hadoop);
         output = fs.makeQualified(output);
@@ -145,14 +144,14 @@ public final class GradientJob {
             throw new InvalidSetupException("the output folder " + options.output()
                     + " exists; choose another or pass --overwrite to replace it");
         }
+        checkWidth(input, features, net);
         Path staging = new Path(output.getParent(), "." + output.getName() + ".netsense-" + UUID.randomUUID());
         LOG.info("kernel ({}): {}", options.precision().id(), GradientKernel.backend());
         LOG.info("model {} {}, output index {}; input {}; features {} ({}); staging in {}", net.shape(),
                 java.util.Arrays.toString(net.activations()), outputIndex, options.input(), features.rawColumns(),
                 features.kind(), staging);
         try {
-            Result result = run(net, outputIndex, input, carried, idCol, features, fs, staging, output, start);
-            return result;
+            return run(net, outputIndex, input, carried, idCol, features, fs, staging, output, start);
         } finally {
             if (fs.exists(staging)) {
                 fs.delete(staging, true);
