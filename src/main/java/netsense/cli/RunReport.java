@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import netsense.core.BlockKernel;
 import netsense.core.GradientSummary;
 import netsense.io.Format;
 import netsense.spark.GradientJob;
@@ -22,7 +23,8 @@ final class RunReport {
         String rejected = r.rows().rejected() == 0 ? "" : " (" + r.rejectedByKind().entrySet().stream()
                 .map(e -> e.getKey() + ": " + count(e.getValue())).collect(Collectors.joining(", ")) + ")";
         out.printf(Locale.ROOT, "  rows      %s in, %s ok, %s rejected%s [%s]%n", count(r.rows().input()),
-                count(r.rows().ok()), count(r.rows().rejected()), rejected, r.mode().id());
+                count(r.rows().ok()), count(r.rows().rejected()), rejected,
+                r.mode().id() + (r.precision() == BlockKernel.Precision.FLOAT32 ? ", float32" : ""));
         out.printf(Locale.ROOT, "  time      %.1f s, %s rows/s (master %s, Spark %s)%n", r.seconds(),
                 count(Math.round(r.rowsPerSecond())), r.master(), r.sparkVersion());
         GradientSummary s = r.summary();

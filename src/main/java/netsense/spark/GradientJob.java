@@ -107,7 +107,7 @@ public final class GradientJob {
     /** What a finished run reports. */
     public record Result(String output, SummaryJson.Rows rows, Map<String, Long> rejectedByKind, Network network,
                          int outputIndex, GradientSummary summary, List<String> dimensionNames, Mode mode,
-                         double seconds, String master, String sparkVersion) {
+                         BlockKernel.Precision precision, double seconds, String master, String sparkVersion) {
         public double rowsPerSecond() {
             return seconds > 0 ? rows.input() / seconds : Double.NaN;
         }
@@ -239,7 +239,7 @@ public final class GradientJob {
         LOG.info("done: {} rows, {} ok, {} rejected in {} s", counted.input(), counted.ok(), counted.rejected(),
                 String.format("%.1f", seconds));
         return new Result(output.toString(), counted, counts.rejectedByKind(), net, outputIndex, counts.summary(),
-                names, options.mode(), seconds, spark.sparkContext().master(), spark.version());
+                names, options.mode(), options.precision(), seconds, spark.sparkContext().master(), spark.version());
     }
 
     private static void rename(FileSystem fs, Path from, Path to) throws IOException {
