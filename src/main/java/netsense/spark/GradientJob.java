@@ -140,6 +140,10 @@ public final class GradientJob {
         Path output = new Path(options.output());
         FileSystem fs = output.getFileSystem(hadoop);
         output = fs.makeQualified(output);
+        if (output.getParent() == null) {
+            throw new InvalidSetupException("the output " + options.output() + " is a file system's root; name a folder"
+                    + " inside it (the output is staged beside its folder and renamed into place)");
+        }
         if (fs.exists(output) && !options.overwrite()) {
             throw new InvalidSetupException("the output folder " + options.output()
                     + " exists; choose another or pass --overwrite to replace it");
