@@ -144,6 +144,15 @@ public final class GradientJob {
             throw new InvalidSetupException("the output " + options.output() + " is a file system's root; name a folder"
                     + " inside it (the output is staged beside its folder and renamed into place)");
         }
+        for (String[] other : new String[][] {{"input", options.input()}, {"model", options.model()}}) {
+            Path p = new Path(other[1]);
+            String inside = p.getFileSystem(hadoop).makeQualified(p).toString();
+            String folder = output.toString();
+            if (inside.equals(folder) || inside.startsWith(folder + "/")) {
+                throw new InvalidSetupException("the " + other[0] + " " + other[1] + " is inside the output folder "
+                        + options.output() + ", which the job replaces; write the output elsewhere");
+            }
+        }
         if (fs.exists(output) && !options.overwrite()) {
             throw new InvalidSetupException("the output folder " + options.output()
                     + " exists; choose another or pass --overwrite to replace it");

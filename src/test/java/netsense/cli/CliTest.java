@@ -131,6 +131,20 @@ class CliTest extends SparkTestBase {
     }
 
     @Test
+    void anOutputFolderHoldingTheInputIsRefused() throws Exception {
+        Path holder = tmp.resolve("holder");
+        Files.createDirectories(holder);
+        Path inner = holder.resolve("in");
+        Files.move(input, inner);
+        Run r = run("gradients", "--model", model.toString(), "--input", inner.toString(), "--output",
+                holder.toString(), "--overwrite");
+        assertEquals(2, r.status(), r.err());
+        assertEquals("netsense gradients: the input " + inner + " is inside the output folder " + holder
+                + ", which the job replaces; write the output elsewhere\n", r.err());
+        assertTrue(Files.exists(inner.resolve("_SUCCESS")), "the input is untouched");
+    }
+
+    @Test
     void usageErrorsAreReportedAllAtOnce() {
         Run r = run("gradients", "--model", "m.json");
         assertEquals(2, r.status());
