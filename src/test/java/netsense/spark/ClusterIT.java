@@ -268,6 +268,22 @@ class ClusterIT extends SparkTestBase {
 
     @Test
     @Order(3)
+    void aBusyPortIsRefusedClearly() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int busy = taken.getLocalPort();
+            Path other = work.resolve("other-state");
+            Run r = run(List.of("jobs/cluster", "start", "--port", String.valueOf(busy), "--webui-port",
+                    String.valueOf(freePorts(3)), "--state", other.toString()), 60);
+            assertEquals(2, r.status, r.output);
+            assertTrue(r.output.contains("cluster: port(s) " + busy + " on 127.0.0.1 are in use; choose others with"
+                    + " --port / --webui-port"), r.output);
+            assertTrue(ProcessHandle.allProcesses().noneMatch(
+                    p -> p.info().commandLine().map(c -> c.contains(other.toString())).orElse(false)), "nothing started");
+        }
+    }
+
+    @Test
+    @Order(4)
     void stopLeavesNoProcess() throws Exception {
         Run r = run(List.of("jobs/cluster", "stop", "--state", state.toString()), 60);
         assertEquals(0, r.status, r.output);
