@@ -68,8 +68,13 @@ final class FloatKernels {
         }
     }
 
-    static final Backend PLAIN = new Backend(new Plain(), new Plain(), Long.MAX_VALUE, false);
+    static final Backend PLAIN = plain();
     static final Backend DEFAULT = choose();
+
+    private static Backend plain() {
+        Plain p = new Plain();
+        return new Backend(p, p, Long.MAX_VALUE, false);
+    }
 
     static Backend vector() {
         VectorFloatProduct v = new VectorFloatProduct();

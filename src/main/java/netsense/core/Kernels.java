@@ -36,10 +36,15 @@ final class Kernels {
     /** Layers with at least this many weights go to native BLAS, where the call costs little. */
     static final long NATIVE_FROM = 64 * 64;
 
-    static final Backend PLAIN = new Backend(new PlainProduct(), new PlainProduct(), Long.MAX_VALUE, false);
+    static final Backend PLAIN = plain();
     static final Backend DEFAULT = choose();
 
     private Kernels() {}
+
+    private static Backend plain() {
+        PlainProduct p = new PlainProduct();
+        return new Backend(p, p, Long.MAX_VALUE, false);
+    }
 
     static Backend vector() {
         VectorProduct v = new VectorProduct();
