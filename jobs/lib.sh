@@ -25,8 +25,10 @@ netsense_build() {
   if (( stale )); then
     command -v mvn >/dev/null || die "Maven (mvn) is needed to build netsense; install it, or build target/netsense.jar elsewhere"
     echo "$(basename "$0"): building netsense (mvn package) ..." >&2
-    (cd "$NETSENSE_HOME" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) \
-      || die "the build failed (see above)"
+    local log="$NETSENSE_HOME/target/build.log"
+    mkdir -p "$NETSENSE_HOME/target"
+    (cd "$NETSENSE_HOME" && mvn -q -B -DskipTests package > "$log" 2>&1) \
+      || { cat "$log" >&2; die "the build failed (above; also in $log)"; }
   fi
   [[ -f "$NETSENSE_JAR" ]] || die "missing $NETSENSE_JAR after the build"
 }
