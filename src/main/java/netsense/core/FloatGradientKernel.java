@@ -1,7 +1,6 @@
 package netsense.core;
 
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * {@link GradientKernel} in float32 arithmetic: the same forward pass and backward recurrence
@@ -33,14 +32,8 @@ final class FloatGradientKernel implements BlockKernel {
     private final double[] d64 = new double[CHUNK];
 
     FloatGradientKernel(Network net, int outputIndex, int maxRows, FloatKernels.Backend backend) {
-        this.net = Objects.requireNonNull(net, "net");
-        if (outputIndex < 0 || outputIndex >= net.outputWidth()) {
-            throw new IllegalArgumentException("output index " + outputIndex + " is not in 0.."
-                    + (net.outputWidth() - 1) + " (the output layer has " + net.outputWidth() + " neurons)");
-        }
-        if (maxRows < 1) {
-            throw new IllegalArgumentException("maxRows must be at least 1, got " + maxRows);
-        }
+        GradientKernel.checkArguments(net, outputIndex, maxRows);
+        this.net = net;
         this.outputIndex = outputIndex;
         this.maxRows = maxRows;
         this.backend = backend;
@@ -73,12 +66,7 @@ final class FloatGradientKernel implements BlockKernel {
     @Override
     public void compute(double[] x, int xOff, int rows, double[] outputs, int outOff, double[] gradients, int gradOff) {
         int n1 = net.inputWidth();
-        if (rows < 0 || rows > maxRows) {
-            throw new IllegalArgumentException("block of " + rows + " rows, this kernel takes 0.." + maxRows);
-        }
-        Objects.checkFromIndexSize(xOff, rows * n1, x.length);
-        Objects.checkFromIndexSize(outOff, rows, outputs.length);
-        Objects.checkFromIndexSize(gradOff, rows * n1, gradients.length);
+        GradientKernel.checkBlock(n1, maxRows, x, xOff, rows, outputs, outOff, gradients, gradOff);
         if (rows == 0) {
             return;
         }

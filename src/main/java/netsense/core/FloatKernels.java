@@ -1,7 +1,5 @@
 package netsense.core;
 
-import java.util.Locale;
-
 /**
  * The float32 counterparts of {@link Kernels}: {@code C += W·A} on float arrays — plain loops,
  * the JDK Vector API, or native BLAS sgemm for wide layers — and activations computed on float
@@ -94,17 +92,10 @@ final class FloatKernels {
     }
 
     private static Backend choose() {
-        String kernel = System.getProperty("netsense.kernel", "auto").toLowerCase(Locale.ROOT);
-        String blas = System.getProperty("netsense.blas", "auto").toLowerCase(Locale.ROOT);
-        if (kernel.equals("plain") || !Kernels.vectorAvailable()) {
+        if (!Kernels.vectorWanted()) {
             return PLAIN;
         }
-        if (!blas.equals("off")) {
-            Backend b = vectorWithNativeBlas();
-            if (b != null) {
-                return b;
-            }
-        }
-        return vector();
+        Backend b = Kernels.nativeWanted() ? vectorWithNativeBlas() : null;
+        return b != null ? b : vector();
     }
 }

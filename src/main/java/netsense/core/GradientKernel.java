@@ -45,13 +45,7 @@ public final class GradientKernel implements BlockKernel {
 
     GradientKernel(Network net, int outputIndex, int maxRows, Kernels.Backend backend) {
         this.net = Objects.requireNonNull(net, "net");
-        if (outputIndex < 0 || outputIndex >= net.outputWidth()) {
-            throw new IllegalArgumentException("output index " + outputIndex + " is not in 0.."
-                    + (net.outputWidth() - 1) + " (the output layer has " + net.outputWidth() + " neurons)");
-        }
-        if (maxRows < 1) {
-            throw new IllegalArgumentException("maxRows must be at least 1, got " + maxRows);
-        }
+        checkArguments(net, outputIndex, maxRows);
         this.outputIndex = outputIndex;
         this.maxRows = maxRows;
         this.backend = backend;
@@ -105,6 +99,29 @@ public final class GradientKernel implements BlockKernel {
         return new GradientKernel(net, outputIndex, maxRows, b);
     }
 
+    /** The checks every kernel makes once, at construction. */
+    static void checkArguments(Network net, int outputIndex, int maxRows) {
+        Objects.requireNonNull(net, "net");
+        if (outputIndex < 0 || outputIndex >= net.outputWidth()) {
+            throw new IllegalArgumentException("output index " + outputIndex + " is not in 0.."
+                    + (net.outputWidth() - 1) + " (the output layer has " + net.outputWidth() + " neurons)");
+        }
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be at least 1, got " + maxRows);
+        }
+    }
+
+    /** The checks every kernel makes once per block, so that its loops need none. */
+    static void checkBlock(int n1, int maxRows, double[] x, int xOff, int rows, double[] outputs, int outOff,
+                           double[] gradients, int gradOff) {
+        if (rows < 0 || rows > maxRows) {
+            throw new IllegalArgumentException("block of " + rows + " rows, this kernel takes 0.." + maxRows);
+        }
+        Objects.checkFromIndexSize(xOff, rows * n1, x.length);
+        Objects.checkFromIndexSize(outOff, rows, outputs.length);
+        Objects.checkFromIndexSize(gradOff, rows * n1, gradients.length);
+    }
+
     /** The implementations this JVM runs, in words (for logs). */
     public static String backend() {
         return Kernels.DEFAULT.describe() + "; " + FloatKernels.DEFAULT.describe();
@@ -135,12 +152,7 @@ public final class GradientKernel implements BlockKernel {
     public void compute(double[] x, int xOff, int rows, double[] outputs, int outOff,
                         double[] gradients, int gradOff) {
         int n1 = net.inputWidth();
-        if (rows < 0 || rows > maxRows) {
-            throw new IllegalArgumentException("block of " + rows + " rows, this kernel takes 0.." + maxRows);
-        }
-        Objects.checkFromIndexSize(xOff, rows * n1, x.length);
-        Objects.checkFromIndexSize(outOff, rows, outputs.length);
-        Objects.checkFromIndexSize(gradOff, rows * n1, gradients.length);
+        checkBlock(n1, maxRows, x, xOff, rows, outputs, outOff, gradients, gradOff);
         if (rows == 0) {
             return;
         }

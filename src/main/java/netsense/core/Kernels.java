@@ -74,18 +74,21 @@ final class Kernels {
         }
     }
 
+    /** What the system properties and this JVM allow: the Vector API, and native BLAS beside it. */
+    static boolean vectorWanted() {
+        return !System.getProperty("netsense.kernel", "auto").toLowerCase(Locale.ROOT).equals("plain")
+                && vectorAvailable();
+    }
+
+    static boolean nativeWanted() {
+        return !System.getProperty("netsense.blas", "auto").toLowerCase(Locale.ROOT).equals("off");
+    }
+
     private static Backend choose() {
-        String kernel = System.getProperty("netsense.kernel", "auto").toLowerCase(Locale.ROOT);
-        String blas = System.getProperty("netsense.blas", "auto").toLowerCase(Locale.ROOT);
-        if (kernel.equals("plain") || !vectorAvailable()) {
+        if (!vectorWanted()) {
             return PLAIN;
         }
-        if (!blas.equals("off")) {
-            Backend b = vectorWithNativeBlas();
-            if (b != null) {
-                return b;
-            }
-        }
-        return vector();
+        Backend b = nativeWanted() ? vectorWithNativeBlas() : null;
+        return b != null ? b : vector();
     }
 }
