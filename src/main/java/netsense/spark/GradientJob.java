@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import netsense.core.BlockKernel;
 import netsense.core.GradientKernel;
 import netsense.core.GradientSummary;
@@ -50,8 +49,8 @@ import org.apache.spark.sql.types.StructType;
  * <p>{@link #execute()} first checks everything that can be checked without touching the
  * rows (options, model, schema, the first rows' width, the output folder) and refuses with an
  * {@link InvalidSetupException} before anything is written. The work then goes to a staging
- * folder beside the output, which is renamed into place only when complete: the output is
- * whole or absent. One pass over the input writes the gradients and gathers the statistics;
+ * folder beside the output, which {@link OutputCommit} moves into place when complete,
+ * summary.json last. One pass over the input writes the gradients and gathers the statistics;
  * the input is read a second time only when there are bad rows to write to {@code rejected/}.
  */
 public final class GradientJob {
@@ -140,41 +139,22 @@ public final class GradientJob {
         Path output = new Path(options.output());
         FileSystem fs = output.getFileSystem(hadoop);
         output = fs.makeQualified(output);
-        if (output.getParent() == null) {
-            throw new InvalidSetupException("the output " + options.output() + " is a file system's root; name a folder"
-                    + " inside it (the output is staged beside its folder and renamed into place)");
-        }
-        for (String[] other : new String[][] {{"input", options.input()}, {"model", options.model()}}) {
-            Path p = new Path(other[1]);
-            String inside = p.getFileSystem(hadoop).makeQualified(p).toString();
-            String folder = output.toString();
-            if (inside.equals(folder) || inside.startsWith(folder + "/")) {
-                throw new InvalidSetupException("the " + other[0] + " " + other[1] + " is inside the output folder "
-                        + options.output() + ", which the job replaces; write the output elsewhere");
-            }
-        }
-        if (fs.exists(output) && !options.overwrite()) {
-            throw new InvalidSetupException("the output folder " + options.output()
-                    + " exists; choose another or pass --overwrite to replace it");
-        }
-        checkWidth(input, features, net);
-        Path staging = new Path(output.getParent(), "." + output.getName() + ".netsense-" + UUID.randomUUID());
-        LOG.info("kernel ({}): {}", options.precision().id(), GradientKernel.backend());
-        LOG.info("model {} {}, output index {}; input {}; features {} ({}); staging in {}", net.shape(),
-                java.util.Arrays.toString(net.activations()), outputIndex, options.input(), features.rawColumns(),
-                features.kind(), staging);
-        try {
-            return run(net, outputIndex, input, carried, idCol, features, fs, staging, output, start);
-        } finally {
-            if (fs.exists(staging)) {
-                fs.delete(staging, true);
-            }
+        OutputCommit.refuseOverlap(hadoop, output, options.output(), options.input(), options.model());
+        try (OutputCommit commit = new OutputCommit(fs, output, options.overwrite())) {
+            checkWidth(input, features, net);
+            LOG.info("kernel ({}): {}", options.precision().id(), GradientKernel.backend());
+            LOG.info("model {} {}, output index {}; input {}; features {} ({}); staging in {}", net.shape(),
+                    java.util.Arrays.toString(net.activations()), outputIndex, options.input(),
+                    features.rawColumns(), features.kind(), commit.staging());
+            return run(net, outputIndex, input, carried, idCol, features, fs, commit, start);
         }
     }
 
     private Result run(Network net, int outputIndex, Dataset<Row> input, List<String> carried, String idCol,
-                       FeatureSource features, FileSystem fs, Path staging, Path output, long start)
+                       FeatureSource features, FileSystem fs, OutputCommit commit, long start)
             throws IOException {
+        Path staging = commit.staging();
+        Path output = commit.output();
         int n1 = net.inputWidth();
         List<Column> projection = new ArrayList<>();
         for (String c : carried) {
@@ -239,26 +219,12 @@ public final class GradientJob {
         try (OutputStream out = fs.create(new Path(staging, "report.html"), true)) {
             out.write(ReportHtml.render(facts, counts.summary(), names).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        Path summaryTmp = new Path(staging, "summary.json.tmp");
-        try (OutputStream out = fs.create(summaryTmp, true)) {
-            SummaryJson.write(out, counted, net, outputIndex, counts.summary(), names);
-        }
-        rename(fs, summaryTmp, new Path(staging, "summary.json"));
-        if (fs.exists(output)) {
-            fs.delete(output, true); // only reached with --overwrite, once the new output is complete
-        }
-        rename(fs, staging, output);
+        commit.commit(out -> SummaryJson.write(out, counted, net, outputIndex, counts.summary(), names));
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("done: {} rows, {} ok, {} rejected in {} s", counted.input(), counted.ok(), counted.rejected(),
                 String.format("%.1f", seconds));
         return new Result(output.toString(), counted, counts.rejectedByKind(), net, outputIndex, counts.summary(),
                 names, options.mode(), options.precision(), seconds, spark.sparkContext().master(), spark.version());
-    }
-
-    private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-        if (!fs.rename(from, to)) {
-            throw new IOException("could not rename " + from + " to " + to);
-        }
     }
 
     static StructType gradientSchema(StructType projected, int carried) {

@@ -1,0 +1,58 @@
+package netsense.spark;
+
+import java.io.IOException;
+import java.net.URI;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+
+/**
+ * The local file system under the scheme {@code faulty:}, with faults a test injects: a
+ * rename that fails or runs something first, a delete that throws. Registered per session with
+ * {@code fs.faulty.impl}; the hooks are static because Hadoop caches file system instances.
+ */
+public class FaultyFileSystem extends RawLocalFileSystem {
+    static final String SCHEME = "faulty";
+
+    /** Called before every rename; returns false to make the rename fail as Hadoop reports it. */
+    interface RenameHook {
+        boolean beforeRename(RawLocalFileSystem fs, Path from, Path to) throws IOException;
+    }
+
+    /** Called before every delete; throws to make it fail. */
+    interface DeleteHook {
+        void beforeDelete(Path path) throws IOException;
+    }
+
+    static volatile RenameHook renameHook = (fs, from, to) -> true;
+    static volatile DeleteHook deleteHook = path -> { };
+
+    static void reset() {
+        renameHook = (fs, from, to) -> true;
+        deleteHook = path -> { };
+    }
+
+    static String uri(java.nio.file.Path local) {
+        return SCHEME + "://" + local.toAbsolutePath();
+    }
+
+    @Override
+    public URI getUri() {
+        return URI.create(SCHEME + ":///");
+    }
+
+    @Override
+    public String getScheme() {
+        return SCHEME;
+    }
+
+    @Override
+    public boolean rename(Path src, Path dst) throws IOException {
+        return renameHook.beforeRename(this, src, dst) && super.rename(src, dst);
+    }
+
+    @Override
+    public boolean delete(Path p, boolean recursive) throws IOException {
+        deleteHook.beforeDelete(p);
+        return super.delete(p, recursive);
+    }
+}
