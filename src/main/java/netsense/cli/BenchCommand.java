@@ -1,95 +1,118 @@
 package netsense.cli;
 
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import netsense.core.Activation;
 import netsense.core.Network;
 import netsense.core.RandomNetworks;
+import netsense.io.InvalidSetupException;
 import netsense.io.ModelWriter;
 import netsense.spark.GradientJob;
 import netsense.spark.SyntheticInputs;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench}: the gradient job against a copy job — the same reading, checking, statistics
- * and writing of an output of the same size, without the gradient math — on the same generated
- * input, one line per shape. What the ratio says: how much the gradient adds to the I/O.
+ * {@code bench}: one run of one end-to-end benchmark job, timed inside its JVM; {@code jobs/bench
+ * --rows N} starts a fresh JVM for each and prints the line that compares them.
+ *
+ * <ul>
+ *   <li>{@code gradient}: the gradient job;
+ *   <li>{@code copy}: the same job — reading, checks, statistics, an output of the same size —
+ *       with the features copied where the gradients go and no gradient math;
+ *   <li>{@code floor}: what Spark itself needs to move the same bytes: a plain Spark SQL
+ *       {@code select(...).write().parquet(...)} of the same input to an output of the same
+ *       columns and size (id, the features as {@code gradient}, four doubles).
+ * </ul>
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"End-to-end benchmark: the gradient job and a copy job (same read, same-size output,",
-            "no gradient math) on the same generated input; prints one line per shape."})
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = "Runs one end-to-end benchmark job on generated input (made on first use and kept) and prints"
+                + " its time. jobs/bench --rows N runs each kind in a fresh JVM and compares them.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--rows", paramLabel = "N", defaultValue = "2000000", description = "rows (default: ${DEFAULT-VALUE})")
+    enum Kind { GRADIENT, COPY, FLOOR }
+
+    @Option(names = "--kind", paramLabel = "K", defaultValue = "gradient",
+            description = "gradient, copy or floor (default: ${DEFAULT-VALUE}).")
+    String kind;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "2000000", description = "Rows (default: ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--shapes", paramLabel = "A-B-C,...", defaultValue = "2-2-3-1,16-32-32-1",
-            description = "network shapes, layer widths joined by '-' (default: ${DEFAULT-VALUE})")
-    String shapes;
+    @Option(names = "--shape", paramLabel = "A-B-C", defaultValue = "16-32-32-1",
+            description = "Network shape, layer widths joined by '-' (default: ${DEFAULT-VALUE}).")
+    String shape;
 
     @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
-            description = "inputs (kept and reused) and outputs (default: ${DEFAULT-VALUE})")
+            description = "Inputs (kept and reused) and outputs (default: ${DEFAULT-VALUE}).")
     String work;
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "0",
-            description = "input files (default: 4 per core)")
+            description = "Input files when the input is made (default: 4 per core).")
     int partitions;
 
-    @Option(names = "--repeat", paramLabel = "R", defaultValue = "1",
-            description = "runs of each job, alternating; the fastest counts (default: ${DEFAULT-VALUE})")
-    int repeat;
-
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*]).")
     String master;
 
     @Override
     public Integer call() throws IOException {
-        SparkSession spark = Sessions.open("netsense bench", master);
+        Kind k;
+        int[] widths;
+        try {
+            k = Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+            widths = Arrays.stream(shape.split("-")).mapToInt(Integer::parseInt).toArray();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSetupException("--kind is gradient, copy or floor and --shape like 16-32-32-1; got "
+                    + kind + " and " + shape);
+        }
+        SparkSession spark = Sessions.open("netsense bench " + kind, master);
         Path root = Path.of(work).toAbsolutePath();
         Files.createDirectories(root);
-        int p = partitions > 0 ? partitions : 4 * spark.sparkContext().defaultParallelism();
-        List<String> lines = new ArrayList<>();
-        for (String shape : shapes.split(",")) {
-            int[] widths = Arrays.stream(shape.split("-")).mapToInt(Integer::parseInt).toArray();
-            Path input = root.resolve("input-" + widths[0] + "d-" + rows);
-            if (!Files.exists(input.resolve("_SUCCESS"))) {
-                SyntheticInputs.generate(spark, rows, widths[0], p, 1, SyntheticInputs.Distribution.UNIFORM)
-                        .write().mode("overwrite").parquet(input.toString());
-            }
-            Path model = root.resolve("model-" + shape + ".json");
-            ModelWriter.write(network(widths), model);
-            double gradient = Double.MAX_VALUE;
-            double copy = Double.MAX_VALUE;
-            for (int i = 0; i < repeat; i++) {
-                copy = Math.min(copy, run(spark, model, input, root.resolve("out-copy"), true));
-                gradient = Math.min(gradient, run(spark, model, input, root.resolve("out-gradient"), false));
-            }
-            String line = String.format(Locale.ROOT, "bench [%s] rows=%d gradient=%.1fs copy=%.1fs ratio=%.2f",
-                    shape.replace('-', ','), rows, gradient, copy, gradient / copy);
-            System.out.println(line);
-            lines.add(line);
+        Path input = root.resolve("input-" + widths[0] + "d-" + rows);
+        if (!Files.exists(input.resolve("_SUCCESS"))) {
+            int p = partitions > 0 ? partitions : 4 * spark.sparkContext().defaultParallelism();
+            SyntheticInputs.generate(spark, rows, widths[0], p, 1, SyntheticInputs.Distribution.UNIFORM)
+                    .write().mode("overwrite").parquet(input.toString());
         }
-        System.out.println();
-        lines.forEach(System.out::println);
+        Path model = root.resolve("model-" + shape + ".json");
+        ModelWriter.write(network(widths), model);
+        Path output = root.resolve("out-" + kind);
+        double seconds = switch (k) {
+            case GRADIENT -> job(spark, model, input, output, false);
+            case COPY -> job(spark, model, input, output, true);
+            case FLOOR -> floor(spark, input, output);
+        };
+        System.out.printf(Locale.ROOT, "bench kind=%s shape=%s rows=%d seconds=%.2f%n", kind, shape, rows, seconds);
         return ExitCode.OK;
     }
 
-    private static double run(SparkSession spark, Path model, Path input, Path output, boolean copyOnly)
+    private static double job(SparkSession spark, Path model, Path input, Path output, boolean copyOnly)
             throws IOException {
         spark.conf().set("spark.netsense.bench.copyOnly", String.valueOf(copyOnly));
-        try {
-            return new GradientJob(spark, new GradientJob.Options(model.toString(), input.toString(),
-                    output.toString(), null, null, null, null, null, null, true, 0)).execute().seconds();
-        } finally {
-            spark.conf().unset("spark.netsense.bench.copyOnly");
-        }
+        return new GradientJob(spark, new GradientJob.Options(model.toString(), input.toString(),
+                output.toString(), null, null, null, null, null, null, true, 0)).execute().seconds();
+    }
+
+    /** The plain Spark SQL copy: whole-stage code generation, no per-row Java objects. */
+    static double floor(SparkSession spark, Path input, Path output) {
+        long start = System.nanoTime();
+        Column x = col("features");
+        Column first = element_at(x, 1);
+        Column last = element_at(x, -1);
+        spark.read().parquet(input.toString())
+                .select(col("id"), first.as("output"), x.as("gradient"), first.plus(last).as("grad_l1"),
+                        first.minus(last).as("grad_l2"), abs(last).as("grad_linf"))
+                .write().mode("overwrite").parquet(output.toString());
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Hidden layers tanh, output sigmoid; weights N(0, 1/n_{l-1}), fixed seed. */
