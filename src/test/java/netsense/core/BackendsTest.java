@@ -177,4 +177,33 @@ class BackendsTest {
             }
         }
     }
+
+    static List<String> everyKernel() {
+        List<String> impls = new ArrayList<>(List.of("plain", "vector", "plain-f32", "vector-f32"));
+        if (Kernels.vectorWithNativeBlas() != null) {
+            impls.addAll(List.of("native", "native-f32"));
+        }
+        return impls;
+    }
+
+    /**
+     * An intermediate ∞ − ∞ gives NaN, which every activation carries on in every kernel: a NaN
+     * output or gradient (a rejected row), never an accepted finite one. Model [1, 2, 1]: the
+     * hidden identity layer turns x = 1e308 into (+∞, −∞), the output layer adds them.
+     */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void nanFromInfinityMinusInfinityReachesTheResultInEveryKernel(Activation a) {
+        Network net = Network.of(List.of(
+                new Network.Layer(new double[][] {{10}, {-10}}, new double[] {0, 0}, Activation.IDENTITY),
+                new Network.Layer(new double[][] {{1, 1}}, new double[] {0}, a)));
+        for (String impl : everyKernel()) {
+            double[] y = new double[2];
+            double[] g = new double[2];
+            GradientKernel.using(impl, net, 0, 2).compute(new double[] {1e308, 0.5}, 0, 2, y, 0, g, 0);
+            assertTrue(Double.isNaN(y[0]), a + " " + impl + ": output " + y[0]);
+            assertTrue(Double.isNaN(g[0]), a + " " + impl + ": gradient " + g[0]);
+            assertTrue(Double.isFinite(y[1]) && Double.isFinite(g[1]), a + " " + impl + ": the good row");
+        }
+    }
 }
