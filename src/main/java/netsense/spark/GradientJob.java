@@ -241,7 +241,9 @@ public final class GradientJob {
         }
         Path summaryTmp = new Path(staging, "summary.json.tmp");
         try (OutputStream out = fs.create(summaryTmp, true)) {
-            SummaryJson.write(out, counted, net, outputIndex, counts.summary(), names);
+            SummaryJson.write(out, counted,
+                    new SummaryJson.Precision(options.precision().id(), counts.rowsRecomputedFloat64()), net,
+                    outputIndex, counts.summary(), names);
         }
         rename(fs, summaryTmp, new Path(staging, "summary.json"));
         if (fs.exists(output)) {

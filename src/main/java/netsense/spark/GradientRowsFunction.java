@@ -96,12 +96,18 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
             org.apache.logging.log4j.LogManager.getLogger(GradientRowsFunction.class);
     private static final java.util.concurrent.atomic.AtomicBoolean LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /** The task's partition, by which the driver orders the merge of the statistics; −1 outside a task. */
+    private static int partitionId() {
+        TaskContext task = TaskContext.get();
+        return task == null ? -1 : task.partitionId();
+    }
+
     private final class Blocks implements Iterator<Row> {
         private final Iterator<Row> in;
         private final Network net = network.value();
         private final int n1 = net.inputWidth();
         private final BlockKernel kernel = BlockKernel.create(net, outputIndex, blockRows, precision);
-        private final JobTally local = new JobTally(n1);
+        private final JobTally local = new JobTally(n1, partitionId());
         private final Row[] block = new Row[blockRows];
         private final double[] x = new double[blockRows * n1];
         private final double[] outputs = new double[blockRows];
@@ -233,6 +239,7 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
         private void report() {
             if (!reported && tally != null) {
                 reported = true;
+                local.countRecomputed(kernel.rowsRecomputed());
                 tally.add(local);
             }
         }
