@@ -9,7 +9,9 @@ import java.util.stream.Collectors;
  *
  * <p>Every value and derivative is finite for every finite argument: the exponentials are
  * always taken of −|z|, so nothing overflows, and derivatives are formed from that same
- * exponential rather than as σ(1 − σ), which would lose all precision in the tails.
+ * exponential rather than as σ(1 − σ), which would lose all precision in the tails. NaN gives
+ * NaN, value and derivative, in every activation (so that an intermediate ∞ − ∞ ends in a
+ * rejected row, never in a finite result); no activation returns −0.0 for a nonzero argument.
  */
 public enum Activation {
     /** σ(z) = 1 / (1 + e^−z); σ'(z) = e^−|z| / (1 + e^−|z|)². */
@@ -49,15 +51,14 @@ public enum Activation {
             }
         }
     },
-    /** max(z, 0); derivative 1 for z &gt; 0 and 0 otherwise (so σ'(0) = 0). */
+    /** max(z, 0); derivative 1 for z &gt; 0 and 0 otherwise (so σ'(0) = 0); NaN for NaN. */
     RELU {
         @Override
         public void apply(double[] z, double[] derivative, int from, int to) {
             for (int i = from; i < to; i++) {
                 double v = z[i];
-                boolean positive = v > 0;
-                z[i] = positive ? v : 0.0;
-                derivative[i] = positive ? 1.0 : 0.0;
+                z[i] = Math.max(v, 0.0); // NaN stays NaN, −0.0 becomes +0.0
+                derivative[i] = v > 0 ? 1.0 : v == v ? 0.0 : Double.NaN;
             }
         }
     },
@@ -74,11 +75,13 @@ public enum Activation {
             }
         }
     },
-    /** z; derivative 1. */
+    /** z; derivative 1 (NaN for NaN). */
     IDENTITY {
         @Override
         public void apply(double[] z, double[] derivative, int from, int to) {
-            Arrays.fill(derivative, from, to, 1.0);
+            for (int i = from; i < to; i++) {
+                derivative[i] = z[i] == z[i] ? 1.0 : Double.NaN;
+            }
         }
     };
 

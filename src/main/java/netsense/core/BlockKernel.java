@@ -28,6 +28,14 @@ public interface BlockKernel {
 
     int maxRows();
 
+    /**
+     * Rows this kernel computed again in float64 because its own arithmetic lost them (the
+     * float32 kernel's rows beyond float's range); 0 for a float64 kernel.
+     */
+    default long rowsRecomputed() {
+        return 0;
+    }
+
     /** The kernel of that precision on this JVM's implementations. */
     static BlockKernel create(Network net, int outputIndex, int maxRows, Precision precision) {
         return precision == Precision.FLOAT32

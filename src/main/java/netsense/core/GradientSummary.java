@@ -1,76 +1,72 @@
 package netsense.core;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.kll.KllSketch;
-import org.apache.datasketches.memory.Memory;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
  * A mergeable summary of gradient rows, holding every figure of summary.json: the number of
  * rows; per input dimension the mean, mean |g|, mean g² (the DGSM ν_i), sample standard
  * deviation and extremes; the same moments of the output; and of the gradient's L1, L2 and
- * L∞ norms the moments plus p50/p90/p99 from KLL quantile sketches.
+ * L∞ norms the moments plus p50/p90/p99 from KLL quantile sketches ({@link QuantileSketch}).
  *
  * <p>Zero / update / merge in the manner of Spark's {@code MultivariateOnlineSummarizer}: a new
  * summary is empty, {@link #addBlock} and {@link #merge} mutate it, and the result of merging is
  * the same, up to rounding far below 1e-9, whatever the split (see {@link Moments}). Quantiles
  * are within {@link #quantileRankError()} in rank. Undefined figures (anything of zero rows,
- * a standard deviation of one row) are {@code null}. Serializable compactly: the sketches
- * travel in their own binary form.
+ * a standard deviation of one row) are {@code null}, and so is a figure beyond the double range
+ * (a mean g² of gradients above about 1.3e154). Sums, squares and norms are formed so that they
+ * neither under- nor overflow for any finite gradient ({@link Moments}, {@link #rowNorms}); a
+ * constant column has standard deviation exactly 0, and −0.0 comes out as 0.0. Serializable
+ * compactly.
  */
 public final class GradientSummary implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    /** The KLL accuracy parameter: normalised rank error about 0.08 %. */
+    /** The sketches' accuracy parameter k: normalised rank error about 0.07 %. */
     public static final int SKETCH_K = 4000;
 
-    static {
-        // datasketches-memory prints a warning to stderr, once per JVM, the first time it wraps an
-        // array on Java > 11 (about off-heap access, which netsense does not use): take it here.
-        java.io.PrintStream err = System.err;
-        try {
-            System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-            Memory.wrap(new byte[8]);
-        } finally {
-            System.setErr(err);
-        }
-    }
+    /** The per-row scalars summarised beside the gradient: one index for their moments and their sketches. */
+    public enum Scalar { OUTPUT, L1, L2, LINF }
 
-    private static final int OUTPUT = 0;
-    private static final int L1 = 1;
-    private static final int L2 = 2;
-    private static final int LINF = 3;
+    private static final int SCALARS = Scalar.values().length;
+
+    /**
+     * A distribution as a quantile sketch holds it (within {@link #quantileRankError()} in
+     * rank; exact up to {@link #SKETCH_K} rows), for figures and charts: NaN figures when empty.
+     */
+    public interface Distribution {
+        long count();
+
+        double min();
+
+        double max();
+
+        /** The fraction of the values strictly below x: 0 at or below min, 1 above max. */
+        double fractionBelow(double x);
+
+        /** The smallest value v with at least {@code rank · count} values ≤ v. */
+        double quantile(double rank);
+    }
 
     private final int dimensions;
     private final Moments gradient;
-    private final Moments scalars;   // columns: output, L1, L2, L∞
-    private transient KllDoublesSketch[] normSketches;  // L1, L2, L∞, then the output
+    private final Moments scalars;         // columns indexed by Scalar
+    private final QuantileSketch[] sketches;  // indexed by Scalar
     private transient double[] rowScalars;
 
     /** An empty summary of gradients with {@code dimensions} entries. */
     public GradientSummary(int dimensions) {
         this.dimensions = dimensions;
         this.gradient = new Moments(dimensions);
-        this.scalars = new Moments(4);
-        this.normSketches = newSketches();
-    }
-
-    private static KllDoublesSketch[] newSketches() {
-        return new KllDoublesSketch[] {
-            KllDoublesSketch.newHeapInstance(SKETCH_K),
-            KllDoublesSketch.newHeapInstance(SKETCH_K),
-            KllDoublesSketch.newHeapInstance(SKETCH_K),
-            KllDoublesSketch.newHeapInstance(SKETCH_K)
-        };
+        this.scalars = new Moments(SCALARS);
+        this.sketches = new QuantileSketch[SCALARS];
+        for (int i = 0; i < SCALARS; i++) {
+            sketches[i] = new QuantileSketch(SKETCH_K);
+        }
     }
 
     /** The normalised rank error of the p50/p90/p99 figures (single-sided, 99 % confidence). */
     public static double quantileRankError() {
-        return KllSketch.getNormalizedRankError(SKETCH_K, false);
+        return QuantileSketch.rankError(SKETCH_K);
     }
 
     public int dimensions() {
@@ -83,8 +79,43 @@ public final class GradientSummary implements Serializable {
     }
 
     /**
+     * The L1, L2 and L∞ norms of one gradient row, exact to a few ulps for every finite row: the
+     * L2 norm is formed scaled by a power of two near the largest |g_i|, so that the squares
+     * neither underflow (|g_i| below 1e-162) nor overflow (above 1.3e154). A norm beyond the
+     * double range comes out +∞ (such a row cannot be summarised; callers reject it).
+     *
+     * @param g     Not modified: {@code n} entries from {@code off}
+     * @param norms Modified: L1, L2, L∞ at {@code normOff}, {@code normOff + 1}, {@code normOff + 2}
+     */
+    public static void rowNorms(double[] g, int off, int n, double[] norms, int normOff) {
+        double l1 = 0;
+        double linf = 0;
+        for (int j = 0; j < n; j++) {
+            double a = Math.abs(g[off + j]);
+            l1 += a;
+            linf = Math.max(linf, a);
+        }
+        double l2 = 0;
+        if (linf > 0) {
+            int e = Math.getExponent(linf);
+            double scale = Math.scalb(1.0, -e);
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                double a = g[off + j] * scale;
+                sum += a * a;
+            }
+            l2 = Math.scalb(Math.sqrt(sum), e);
+        }
+        norms[normOff] = l1;
+        norms[normOff + 1] = l2;
+        norms[normOff + 2] = linf;
+    }
+
+    /**
      * Adds {@code rows} rows: outputs from {@code outOff}, gradients row-major ({@code rows ×
-     * dimensions}) from {@code gradOff}. Not modified: both arrays. Values must be finite.
+     * dimensions}) from {@code gradOff}. Not modified: both arrays. Values must be finite, and
+     * so must the rows' norms ({@link #rowNorms}; otherwise {@link IllegalArgumentException}
+     * and nothing is added).
      */
     public void addBlock(double[] outputs, int outOff, double[] gradients, int gradOff, int rows) {
         addBlock(outputs, outOff, gradients, gradOff, rows, null);
@@ -97,42 +128,73 @@ public final class GradientSummary implements Serializable {
      * @param norms Modified unless null: {@code rows × 3} from 0, each row's L1, L2 and L∞ norm
      */
     public void addBlock(double[] outputs, int outOff, double[] gradients, int gradOff, int rows, double[] norms) {
-        java.util.Objects.checkFromIndexSize(outOff, rows, outputs.length);
         java.util.Objects.checkFromIndexSize(gradOff, rows * dimensions, gradients.length);
-        if (rows == 0) {
-            return;
-        }
-        if (rowScalars == null || rowScalars.length < 4 * rows) {
-            rowScalars = new double[4 * rows];
-        }
-        double[] s = rowScalars;
+        double[] s = scratch(rows);
         for (int r = 0; r < rows; r++) {
-            int o = gradOff + r * dimensions;
-            double l1 = 0;
-            double l2 = 0;
-            double linf = 0;
-            for (int j = 0; j < dimensions; j++) {
-                double a = Math.abs(gradients[o + j]);
-                l1 += a;
-                l2 += a * a;
-                linf = Math.max(linf, a);
+            rowNorms(gradients, gradOff + r * dimensions, dimensions, s, SCALARS * r + Scalar.L1.ordinal());
+        }
+        add(outputs, outOff, gradients, gradOff, rows, s);
+        if (norms != null) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(s, SCALARS * r + Scalar.L1.ordinal(), norms, 3 * r, 3);
             }
-            s[4 * r + OUTPUT] = outputs[outOff + r];
-            s[4 * r + L1] = l1;
-            s[4 * r + L2] = Math.sqrt(l2);
-            s[4 * r + LINF] = linf;
-            normSketches[0].update(l1);
-            normSketches[1].update(s[4 * r + L2]);
-            normSketches[2].update(linf);
-            normSketches[3].update(s[4 * r + OUTPUT]);
-            if (norms != null) {
-                norms[3 * r] = l1;
-                norms[3 * r + 1] = s[4 * r + L2];
-                norms[3 * r + 2] = linf;
+        }
+    }
+
+    /**
+     * As {@link #addBlock(double[], int, double[], int, int)} with each row's norms already at
+     * hand, as {@link #rowNorms} gives them. Not modified: any array.
+     *
+     * @param norms {@code rows × 3} from 0, each row's L1, L2 and L∞ norm
+     */
+    public void addBlockWithNorms(double[] outputs, int outOff, double[] gradients, int gradOff, int rows,
+                                  double[] norms) {
+        java.util.Objects.checkFromIndexSize(gradOff, rows * dimensions, gradients.length);
+        java.util.Objects.checkFromIndexSize(0, rows * 3, norms.length);
+        double[] s = scratch(rows);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(norms, 3 * r, s, SCALARS * r + Scalar.L1.ordinal(), 3);
+        }
+        add(outputs, outOff, gradients, gradOff, rows, s);
+    }
+
+    private double[] scratch(int rows) {
+        if (rowScalars == null || rowScalars.length < SCALARS * rows) {
+            rowScalars = new double[SCALARS * rows];
+        }
+        return rowScalars;
+    }
+
+    /** Adds the rows whose norms are in s (SCALARS per row); refuses non-finite norms before adding anything. */
+    private void add(double[] outputs, int outOff, double[] gradients, int gradOff, int rows, double[] s) {
+        java.util.Objects.checkFromIndexSize(outOff, rows, outputs.length);
+        for (int r = 0; r < rows; r++) {
+            for (int c = Scalar.L1.ordinal(); c <= Scalar.LINF.ordinal(); c++) {
+                double v = s[SCALARS * r + c];
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("row " + r + ": the gradient's " + normName(Scalar.values()[c])
+                            + " norm is not finite (" + v + ")");
+                }
+            }
+            s[SCALARS * r + Scalar.OUTPUT.ordinal()] = outputs[outOff + r];
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < SCALARS; c++) {
+                sketches[c].update(s[SCALARS * r + c]);
             }
         }
         gradient.addBlock(gradients, gradOff, rows);
         scalars.addBlock(s, 0, rows);
+    }
+
+    /** "L1", "L2" or "L∞". */
+    public static String normName(Scalar norm) {
+        return switch (norm) {
+            case L1 -> "L1";
+            case L2 -> "L2";
+            case LINF -> "L∞";
+            case OUTPUT -> throw new IllegalArgumentException("the output is not a norm");
+        };
     }
 
     /** Adds one row. Not modified: gradient. */
@@ -144,7 +206,11 @@ public final class GradientSummary implements Serializable {
         addBlock(new double[] {output}, 0, gradient, 0, 1);
     }
 
-    /** Adds every row of {@code other} to this summary and returns this. Not modified: other. */
+    /**
+     * Adds every row of {@code other} to this summary and returns this. Not modified: other.
+     * Every figure but the quantiles is the same, to far below 1e-9, whatever the order of
+     * merges; the quantiles are the same for the same order (KLL sketches depend on it).
+     */
     public GradientSummary merge(GradientSummary other) {
         if (other.dimensions != dimensions) {
             throw new IllegalArgumentException("dimension mismatch: expecting " + dimensions + " but got "
@@ -152,10 +218,8 @@ public final class GradientSummary implements Serializable {
         }
         gradient.merge(other.gradient);
         scalars.merge(other.scalars);
-        for (int i = 0; i < normSketches.length; i++) {
-            if (!other.normSketches[i].isEmpty()) {
-                normSketches[i].merge(other.normSketches[i]);
-            }
+        for (int i = 0; i < SCALARS; i++) {
+            sketches[i].merge(other.sketches[i]);
         }
         return this;
     }
@@ -168,94 +232,46 @@ public final class GradientSummary implements Serializable {
                 nullable(gradient.min(index)), nullable(gradient.max(index)));
     }
 
-    /** Approximate histogram of the gradients' L2 norms: {@code bins} equal bins from min to max. */
-    public Histogram l2Histogram(int bins) {
-        return histogram(normSketches[1], bins);
+    /** The distribution of the output or of a norm over the rows, as its sketch holds it. A live view. */
+    public Distribution distribution(Scalar which) {
+        return sketches[which.ordinal()];
     }
-
-    /** Approximate histogram of the outputs: {@code bins} equal bins from min to max. */
-    public Histogram outputHistogram(int bins) {
-        return histogram(normSketches[3], bins);
-    }
-
-    /** Counts from the sketch's mass between equal split points (within the sketch's rank error). */
-    private static Histogram histogram(KllDoublesSketch sketch, int bins) {
-        if (sketch.isEmpty()) {
-            return new Histogram(new double[0], new long[0]);
-        }
-        double lo = sketch.getMinItem();
-        double hi = sketch.getMaxItem();
-        if (!(hi > lo)) {
-            return new Histogram(new double[] {lo, hi}, new long[] {sketch.getN()});
-        }
-        double[] edges = new double[bins + 1];
-        for (int i = 0; i <= bins; i++) {
-            edges[i] = lo + (hi - lo) * i / bins;
-        }
-        double[] splits = java.util.Arrays.copyOfRange(edges, 1, bins);
-        double[] pmf = sketch.getPMF(splits, QuantileSearchCriteria.INCLUSIVE);
-        long[] counts = new long[bins];
-        for (int i = 0; i < bins; i++) {
-            counts[i] = Math.round(pmf[i] * sketch.getN());
-        }
-        return new Histogram(edges, counts);
-    }
-
-    /** Bins {@code [edges[i], edges[i+1])} (the last one closed) and their counts; empty without rows. */
-    public record Histogram(double[] edges, long[] counts) {}
 
     /** Moments of the output a[L]_k. */
     public Spread output() {
-        return spread(OUTPUT);
+        return spread(Scalar.OUTPUT);
     }
 
     public NormStats l1() {
-        return norm(L1, 0);
+        return norm(Scalar.L1);
     }
 
     public NormStats l2() {
-        return norm(L2, 1);
+        return norm(Scalar.L2);
     }
 
     public NormStats linf() {
-        return norm(LINF, 2);
+        return norm(Scalar.LINF);
     }
 
-    private Spread spread(int column) {
+    private Spread spread(Scalar c) {
+        int column = c.ordinal();
         return new Spread(nullable(scalars.mean(column)), nullable(scalars.std(column)),
                 nullable(scalars.min(column)), nullable(scalars.max(column)));
     }
 
-    private NormStats norm(int column, int sketch) {
-        KllDoublesSketch k = normSketches[sketch];
-        return new NormStats(spread(column), quantile(k, 0.5), quantile(k, 0.9), quantile(k, 0.99));
+    private NormStats norm(Scalar c) {
+        QuantileSketch k = sketches[c.ordinal()];
+        return new NormStats(spread(c), quantile(k, 0.5), quantile(k, 0.9), quantile(k, 0.99));
     }
 
-    private static Double quantile(KllDoublesSketch sketch, double rank) {
-        return sketch.isEmpty() ? null : sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
+    private static Double quantile(QuantileSketch sketch, double rank) {
+        return sketch.count() == 0 ? null : sketch.quantile(rank);
     }
 
+    /** null for what is undefined (NaN) and for what is beyond the double range (a mean g² above 1.8e308). */
     private static Double nullable(double v) {
-        return Double.isNaN(v) ? null : v;
-    }
-
-    private void writeObject(ObjectOutputStream out) throws IOException {
-        out.defaultWriteObject();
-        for (KllDoublesSketch k : normSketches) {
-            byte[] bytes = k.toByteArray();
-            out.writeInt(bytes.length);
-            out.write(bytes);
-        }
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        normSketches = new KllDoublesSketch[4];
-        for (int i = 0; i < 4; i++) {
-            byte[] bytes = new byte[in.readInt()];
-            in.readFully(bytes);
-            normSketches[i] = KllDoublesSketch.heapify(Memory.wrap(bytes));
-        }
+        return Double.isFinite(v) ? v : null;
     }
 
     /** Mean, sample standard deviation and extremes; null where undefined. */

@@ -12,12 +12,22 @@ import java.io.Serializable;
  * level, and the sum of squared deviations M2 is combined with the parallel formula of Chan,
  * Golub and LeVeque — within a block around the block's own mean, across blocks and
  * partitions by {@code M2 = M2a + M2b + δ²·na·nb/n} — never as Σx² − n·mean².
+ *
+ * <p>Every finite column gives its exact figures wherever those are doubles: the sums and M2
+ * are kept in units of 2^e per column (squares in 2^2e), e the binary exponent of the column's
+ * largest |x| so far, so that neither Σx, Σx² nor M2 overflows for values near 1e308 nor
+ * underflows for values near 1e-170 (the scaling is by powers of two, exact). A mean x² beyond
+ * the double range is +∞. A constant column has standard deviation exactly 0 and its value as
+ * mean, whatever the blocks and merges; −0.0 comes out as +0.0.
  */
 final class Moments implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    /** Math.getExponent of 0 and of subnormals: the scale of a column of zeros. */
+    private static final int LOWEST = Double.MIN_EXPONENT - 1;
 
     private final int columns;
     private long count;
+    private final int[] exponent;    // sums in units of 2^exponent[j]; squares and M2 in 2^(2·exponent[j])
     private final double[] sumHi;
     private final double[] sumLo;
     private final double[] absHi;
@@ -27,13 +37,14 @@ final class Moments implements Serializable {
     private final double[] m2;
     private final double[] min;
     private final double[] max;
-    private transient double[] scratch;  // 4 × columns: block centre, shifted sum, shifted squares, mean before
+    private transient double[] scratch;  // 5 × columns: block centre, shifted sum, shifted squares, mean before, scale
 
     Moments(int columns) {
         if (columns < 1) {
             throw new IllegalArgumentException("columns must be at least 1, got " + columns);
         }
         this.columns = columns;
+        this.exponent = new int[columns];
         this.sumHi = new double[columns];
         this.sumLo = new double[columns];
         this.absHi = new double[columns];
@@ -43,6 +54,7 @@ final class Moments implements Serializable {
         this.m2 = new double[columns];
         this.min = new double[columns];
         this.max = new double[columns];
+        java.util.Arrays.fill(exponent, LOWEST);
         java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
         java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
     }
@@ -64,22 +76,14 @@ final class Moments implements Serializable {
             return;
         }
         if (scratch == null) {
-            scratch = new double[4 * columns];
+            scratch = new double[5 * columns];
         }
         double[] s = scratch;
         java.util.Arrays.fill(s, 0.0);
-        long before = count;
-        for (int j = 0; j < columns; j++) {
-            s[3 * columns + j] = before == 0 ? 0.0 : mean(j);
-        }
         for (int r = 0; r < rows; r++) {
             int o = off + r * columns;
             for (int j = 0; j < columns; j++) {
                 double x = data[o + j];
-                s[j] += x;
-                addTo(sumHi, sumLo, j, x);
-                addTo(absHi, absLo, j, Math.abs(x));
-                addTo(sqHi, sqLo, j, x * x);
                 if (x < min[j]) {
                     min[j] = x;
                 }
@@ -88,13 +92,30 @@ final class Moments implements Serializable {
                 }
             }
         }
+        long before = count;
+        int sc = 4 * columns;
+        for (int j = 0; j < columns; j++) {
+            rescale(j, Math.getExponent(Math.max(-min[j], max[j])));
+            s[sc + j] = Math.scalb(1.0, -exponent[j]);
+            s[3 * columns + j] = before == 0 ? 0.0 : scaledMean(j);
+        }
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * columns;
+            for (int j = 0; j < columns; j++) {
+                double x = data[o + j] * s[sc + j];
+                s[j] += x;
+                addTo(sumHi, sumLo, j, x);
+                addTo(absHi, absLo, j, Math.abs(x));
+                addTo(sqHi, sqLo, j, x * x);
+            }
+        }
         for (int j = 0; j < columns; j++) {
             s[j] /= rows; // the block's centre
         }
         for (int r = 0; r < rows; r++) {
             int o = off + r * columns;
             for (int j = 0; j < columns; j++) {
-                double d = data[o + j] - s[j];
+                double d = data[o + j] * s[sc + j] - s[j];
                 s[columns + j] += d;
                 s[2 * columns + j] += d * d;
             }
@@ -108,6 +129,22 @@ final class Moments implements Serializable {
         }
     }
 
+    /** Moves column j to units of 2^e when e is above its present exponent (exact: powers of two). */
+    private void rescale(int j, int e) {
+        int shift = exponent[j] - e;
+        if (shift >= 0) {
+            return;
+        }
+        sumHi[j] = Math.scalb(sumHi[j], shift);
+        sumLo[j] = Math.scalb(sumLo[j], shift);
+        absHi[j] = Math.scalb(absHi[j], shift);
+        absLo[j] = Math.scalb(absLo[j], shift);
+        sqHi[j] = Math.scalb(sqHi[j], 2 * shift);
+        sqLo[j] = Math.scalb(sqLo[j], 2 * shift);
+        m2[j] = Math.scalb(m2[j], 2 * shift);
+        exponent[j] = e;
+    }
+
     /** Adds every row of {@code other} to this one. Not modified: other. */
     void merge(Moments other) {
         if (other.columns != columns) {
@@ -119,15 +156,17 @@ final class Moments implements Serializable {
         }
         long before = count;
         for (int j = 0; j < columns; j++) {
-            double meanA = mean(j);
-            double meanB = other.mean(j);
-            m2[j] = before == 0 ? other.m2[j] : combineM2(m2[j], before, meanA, other.m2[j], other.count, meanB);
-            addTo(sumHi, sumLo, j, other.sumHi[j]);
-            addTo(sumHi, sumLo, j, other.sumLo[j]);
-            addTo(absHi, absLo, j, other.absHi[j]);
-            addTo(absHi, absLo, j, other.absLo[j]);
-            addTo(sqHi, sqLo, j, other.sqHi[j]);
-            addTo(sqHi, sqLo, j, other.sqLo[j]);
+            rescale(j, other.exponent[j]);
+            int shift = other.exponent[j] - exponent[j]; // ≤ 0
+            double meanB = Math.scalb(other.scaledMean(j), shift);
+            double m2b = Math.scalb(other.m2[j], 2 * shift);
+            m2[j] = before == 0 ? m2b : combineM2(m2[j], before, scaledMean(j), m2b, other.count, meanB);
+            addTo(sumHi, sumLo, j, Math.scalb(other.sumHi[j], shift));
+            addTo(sumHi, sumLo, j, Math.scalb(other.sumLo[j], shift));
+            addTo(absHi, absLo, j, Math.scalb(other.absHi[j], shift));
+            addTo(absHi, absLo, j, Math.scalb(other.absLo[j], shift));
+            addTo(sqHi, sqLo, j, Math.scalb(other.sqHi[j], 2 * shift));
+            addTo(sqHi, sqLo, j, Math.scalb(other.sqLo[j], 2 * shift));
             min[j] = Math.min(min[j], other.min[j]);
             max[j] = Math.max(max[j], other.max[j]);
         }
@@ -152,28 +191,49 @@ final class Moments implements Serializable {
         hi[j] = s;
     }
 
+    private double scaledMean(int j) {
+        return (sumHi[j] + sumLo[j]) / count;
+    }
+
+    private boolean constant(int j) {
+        return min[j] == max[j]; // also −0.0 beside +0.0
+    }
+
     double mean(int j) {
-        return count == 0 ? Double.NaN : (sumHi[j] + sumLo[j]) / count;
+        if (count == 0) {
+            return Double.NaN;
+        }
+        return constant(j) ? min[j] + 0.0 : Math.scalb(scaledMean(j), exponent[j]) + 0.0;
     }
 
     double meanAbs(int j) {
-        return count == 0 ? Double.NaN : (absHi[j] + absLo[j]) / count;
+        if (count == 0) {
+            return Double.NaN;
+        }
+        return constant(j) ? Math.abs(min[j]) : Math.scalb((absHi[j] + absLo[j]) / count, exponent[j]);
     }
 
+    /** The mean of x²; +∞ when that is beyond the double range. */
     double meanSquare(int j) {
-        return count == 0 ? Double.NaN : (sqHi[j] + sqLo[j]) / count;
+        if (count == 0) {
+            return Double.NaN;
+        }
+        return constant(j) ? min[j] * min[j] : Math.scalb((sqHi[j] + sqLo[j]) / count, 2 * exponent[j]);
     }
 
     /** The sample standard deviation (n − 1 in the denominator); NaN below two rows. */
     double std(int j) {
-        return count < 2 ? Double.NaN : Math.sqrt(m2[j] / (count - 1));
+        if (count < 2) {
+            return Double.NaN;
+        }
+        return constant(j) ? 0.0 : Math.scalb(Math.sqrt(m2[j] / (count - 1)), exponent[j]);
     }
 
     double min(int j) {
-        return count == 0 ? Double.NaN : min[j];
+        return count == 0 ? Double.NaN : min[j] + 0.0;
     }
 
     double max(int j) {
-        return count == 0 ? Double.NaN : max[j];
+        return count == 0 ? Double.NaN : max[j] + 0.0;
     }
 }

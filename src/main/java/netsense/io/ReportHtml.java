@@ -43,9 +43,10 @@ public final class ReportHtml {
                     .append("so there are no gradients to show.</p></section>\n");
         } else {
             sensitivity(h, summary, names);
-            histogram(h, "norms", "Distribution of the gradient's L2 norm ‖∇x a‖₂", summary.l2Histogram(BINS),
-                    summary.l2());
-            histogram(h, "outputs", "Distribution of the output a[L]", summary.outputHistogram(BINS), null);
+            histogram(h, "norms", "Distribution of the gradient's L2 norm ‖∇x a‖₂",
+                    bin(summary.distribution(GradientSummary.Scalar.L2), BINS), summary.l2());
+            histogram(h, "outputs", "Distribution of the output a[L]",
+                    bin(summary.distribution(GradientSummary.Scalar.OUTPUT), BINS), null);
             table(h, summary, names);
         }
         rejected(h, run);
@@ -79,11 +80,12 @@ public final class ReportHtml {
         for (int i = 0; i < s.dimensions(); i++) {
             dims.add(s.dimension(i));
         }
-        dims.sort(Comparator.comparingDouble((GradientSummary.DimensionStats d) -> d.meanSquare()).reversed());
+        dims.sort(Comparator.comparingDouble(ReportHtml::meanSquare).reversed());
         List<GradientSummary.DimensionStats> shown = dims.subList(0, Math.min(SHOWN_DIMENSIONS, dims.size()));
         double max = 0;
         for (GradientSummary.DimensionStats d : shown) {
-            max = Math.max(max, Math.sqrt(d.meanSquare()));
+            double rms = Math.sqrt(meanSquare(d));
+            max = Double.isFinite(rms) ? Math.max(max, Math.max(rms, d.meanAbs())) : max;
         }
         int label = 170;
         int width = 520;
@@ -105,7 +107,7 @@ public final class ReportHtml {
         for (int r = 0; r < shown.size(); r++) {
             GradientSummary.DimensionStats d = shown.get(r);
             String name = names.get(d.index());
-            double rms = Math.sqrt(d.meanSquare());
+            double rms = Math.sqrt(meanSquare(d));
             int y = r * rowHeight + 4;
             h.append("<g class=\"dim\">")
                     .append("<text class=\"label\" x=\"").append(label - 8).append("\" y=\"").append(y + 15)
@@ -125,8 +127,13 @@ public final class ReportHtml {
                 .append("\">").append(Format.sig3(max)).append("</text>\n</svg></section>\n");
     }
 
+    /** mean g², +∞ where it is beyond the double range (summary.json's null). */
+    private static double meanSquare(GradientSummary.DimensionStats d) {
+        return d.meanSquare() == null ? Double.POSITIVE_INFINITY : d.meanSquare();
+    }
+
     private static int scale(double v, double max, int width) {
-        return max > 0 ? (int) Math.round(width * v / max) : 0;
+        return max > 0 ? (int) Math.min(width, Math.round(width * v / max)) : v > 0 ? width : 0;
     }
 
     private static void bar(StringBuilder h, String cls, int x, int y, int w, int height, String dim, double value,
@@ -137,8 +144,60 @@ public final class ReportHtml {
                 .append(esc(title)).append("</title></rect>");
     }
 
-    private static void histogram(StringBuilder h, String id, String heading, GradientSummary.Histogram hist,
+    /** Bins {@code [edges[i], edges[i+1])} (the last one closed) and their counts; empty without rows. */
+    record Histogram(double[] edges, long[] counts) {}
+
+    /**
+     * Up to {@code bins} equal bins from the least to the largest value, counted from the
+     * distribution's fraction below each edge (within the sketch's rank error). Any finite
+     * distribution gets a chart: one value (or a zero-width range) is one bin of every row; a
+     * range of fewer than {@code bins} doubles (values within a few ulps) gets one bin per
+     * distinct edge; a range wider than the largest double is split without overflow.
+     */
+    static Histogram bin(GradientSummary.Distribution d, int bins) {
+        long n = d.count();
+        if (n == 0) {
+            return new Histogram(new double[0], new long[0]);
+        }
+        double lo = d.min();
+        double hi = d.max();
+        if (!(hi > lo)) {
+            return new Histogram(new double[] {lo, hi}, new long[] {n});
+        }
+        double[] edges = new double[bins + 1];
+        int e = 0;
+        edges[e++] = lo;
+        for (int i = 1; i < bins; i++) {
+            double t = (double) i / bins;
+            double edge = lo * (1 - t) + hi * t; // lo + (hi − lo)·t, which overflows for ranges beyond 1.8e308
+            if (edge > edges[e - 1] && edge < hi) {
+                edges[e++] = edge;
+            }
+        }
+        edges[e++] = hi;
+        edges = java.util.Arrays.copyOf(edges, e);
+        long[] counts = new long[e - 1];
+        long below = 0;
+        for (int i = 0; i < counts.length; i++) {
+            long next = i == counts.length - 1 ? n : Math.round(d.fractionBelow(edges[i + 1]) * n);
+            counts[i] = Math.max(0, next - below);
+            below = Math.max(below, next);
+        }
+        return new Histogram(edges, counts);
+    }
+
+    /** Where v lies between lo and hi, as a fraction, without overflow for any finite lo ≤ v ≤ hi. */
+    static double position(double v, double lo, double hi) {
+        return hi > lo ? (v / 2 - lo / 2) / (hi / 2 - lo / 2) : 0.5;
+    }
+
+    private static void histogram(StringBuilder h, String id, String heading, Histogram hist,
                                   GradientSummary.NormStats quantiles) {
+        if (hist.counts().length == 0) {
+            h.append("<section id=\"").append(id).append("\"><h2>").append(esc(heading))
+                    .append("</h2><p>No values.</p></section>\n");
+            return;
+        }
         int width = 680;
         int height = 220;
         int top = 24;
@@ -172,7 +231,7 @@ public final class ReportHtml {
             String[] names = {"p50", "p90", "p99"};
             Double[] values = {quantiles.p50(), quantiles.p90(), quantiles.p99()};
             for (int q = 0; q < 3; q++) {
-                double x = 20 + width * (values[q] - lo) / (hi - lo);
+                double x = 20 + width * position(values[q], lo, hi);
                 String xs = String.format(Locale.ROOT, "%.1f", x);
                 h.append("<g class=\"quantile\"><line x1=\"").append(xs).append("\" x2=\"").append(xs)
                         .append("\" y1=\"").append(top - 6 + 12 * q).append("\" y2=\"").append(base)

@@ -17,9 +17,21 @@ public final class SummaryJson {
     /** The row counts of a run: {@code input = ok + rejected}. */
     public record Rows(long input, long ok, long rejected) {}
 
-    /** Writes to a stream (not closed here). */
+    /**
+     * The kernel's arithmetic ("float64" or "float32") and how many rows the float32 kernel
+     * computed again in float64 because float's range could not hold them.
+     */
+    public record Precision(String kernel, long rowsRecomputedFloat64) {}
+
+    /** Writes to a stream (not closed here), without the "precision" entry. */
     public static void write(OutputStream out, Rows rows, Network net, int outputIndex, GradientSummary summary,
                              List<String> dimensionNames) throws IOException {
+        write(out, rows, null, net, outputIndex, summary, dimensionNames);
+    }
+
+    /** Writes to a stream (not closed here); {@code precision} may be null (no "precision" entry). */
+    public static void write(OutputStream out, Rows rows, Precision precision, Network net, int outputIndex,
+                             GradientSummary summary, List<String> dimensionNames) throws IOException {
         try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             g.useDefaultPrettyPrinter();
@@ -30,6 +42,13 @@ public final class SummaryJson {
             g.writeNumberField("ok", rows.ok());
             g.writeNumberField("rejected", rows.rejected());
             g.writeEndObject();
+
+            if (precision != null) {
+                g.writeObjectFieldStart("precision");
+                g.writeStringField("kernel", precision.kernel());
+                g.writeNumberField("rows_recomputed_float64", precision.rowsRecomputedFloat64());
+                g.writeEndObject();
+            }
 
             g.writeObjectFieldStart("model");
             g.writeArrayFieldStart("layers");

@@ -1,5 +1,7 @@
 package netsense.spark;
 
+import netsense.core.GradientSummary;
+
 /**
  * Judges one row's features and result: reads a features value (as Spark hands an
  * {@code array<double>} to a {@code Row}) into a block, or says in words what is wrong.
@@ -10,6 +12,9 @@ final class FeatureRows {
     static final String NULL_ENTRY = "null entry";
     static final String NON_FINITE_ENTRY = "NaN or infinite entry";
     static final String NON_FINITE_RESULT = "non-finite result";
+
+    private static final GradientSummary.Scalar[] NORMS = {GradientSummary.Scalar.L1, GradientSummary.Scalar.L2,
+        GradientSummary.Scalar.LINF};
 
     private FeatureRows() {}
 
@@ -69,14 +74,24 @@ final class FeatureRows {
         return "features have " + length + " entries, expected " + n;
     }
 
-    /** null when the output and every gradient entry are finite, else the fault. */
-    static String checkResult(double output, double[] gradients, int off, int n) {
+    /**
+     * null when the output, every gradient entry and the gradient's three norms (at
+     * {@code norms[normOff..normOff+3)}, as {@link GradientSummary#rowNorms} gives them) are
+     * finite, else the fault.
+     */
+    static String checkResult(double output, double[] gradients, int off, int n, double[] norms, int normOff) {
         if (!Double.isFinite(output)) {
             return "the output is not finite (" + output + ")";
         }
         for (int j = 0; j < n; j++) {
             if (!Double.isFinite(gradients[off + j])) {
                 return "gradient entry " + j + " is not finite (" + gradients[off + j] + ")";
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            if (!Double.isFinite(norms[normOff + i])) {
+                return "the gradient's " + GradientSummary.normName(NORMS[i]) + " norm is not finite ("
+                        + norms[normOff + i] + ")";
             }
         }
         return null;

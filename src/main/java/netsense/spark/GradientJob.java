@@ -219,7 +219,9 @@ public final class GradientJob {
         try (OutputStream out = fs.create(new Path(staging, "report.html"), true)) {
             out.write(ReportHtml.render(facts, counts.summary(), names).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        commit.commit(out -> SummaryJson.write(out, counted, net, outputIndex, counts.summary(), names));
+        SummaryJson.Precision precision =
+                new SummaryJson.Precision(options.precision().id(), counts.rowsRecomputedFloat64());
+        commit.commit(out -> SummaryJson.write(out, counted, precision, net, outputIndex, counts.summary(), names));
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("done: {} rows, {} ok, {} rejected in {} s", counted.input(), counted.ok(), counted.rejected(),
                 String.format("%.1f", seconds));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import netsense.core.BlockKernel;
 import netsense.core.GradientKernel;
+import netsense.core.GradientSummary;
 import netsense.core.Network;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -95,12 +96,18 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
             org.apache.logging.log4j.LogManager.getLogger(GradientRowsFunction.class);
     private static final java.util.concurrent.atomic.AtomicBoolean LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /** The task's partition, by which the driver orders the merge of the statistics; −1 outside a task. */
+    private static int partitionId() {
+        TaskContext task = TaskContext.get();
+        return task == null ? -1 : task.partitionId();
+    }
+
     private final class Blocks implements Iterator<Row> {
         private final Iterator<Row> in;
         private final Network net = network.value();
         private final int n1 = net.inputWidth();
         private final BlockKernel kernel = BlockKernel.create(net, outputIndex, blockRows, precision);
-        private final JobTally local = new JobTally(n1);
+        private final JobTally local = new JobTally(n1, partitionId());
         private final Row[] block = new Row[blockRows];
         private final double[] x = new double[blockRows * n1];
         private final double[] outputs = new double[blockRows];
@@ -156,10 +163,11 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
             } else {
                 kernel.compute(x, 0, filled, outputs, 0, gradients, 0);
             }
-            // drop rows whose result is not finite, keeping the good ones contiguous
+            // drop rows whose result or norms are not finite, keeping the good ones contiguous
             int good = 0;
             for (int r = 0; r < filled; r++) {
-                String fault = FeatureRows.checkResult(outputs[r], gradients, r * n1, n1);
+                GradientSummary.rowNorms(gradients, r * n1, n1, norms, 3 * good);
+                String fault = FeatureRows.checkResult(outputs[r], gradients, r * n1, n1, norms, 3 * good);
                 if (fault != null) {
                     reject(block[r], fault);
                     continue;
@@ -172,7 +180,7 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
                 good++;
             }
             if (emit == Emit.GRADIENTS) {
-                local.summary().addBlock(outputs, 0, gradients, 0, good, norms);
+                local.summary().addBlockWithNorms(outputs, 0, gradients, 0, good, norms);
                 for (int r = 0; r < good; r++) {
                     ready.add(gradientRow(block[r], r));
                 }
@@ -193,8 +201,12 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
             for (int c = 0; c < carried; c++) {
                 values[c] = source.get(c);
             }
-            values[carried] = outputs[r];
-            values[carried + 1] = java.util.Arrays.copyOfRange(gradients, r * n1, (r + 1) * n1);
+            values[carried] = outputs[r] + 0.0; // + 0.0: −0.0 is written as 0.0
+            double[] g = new double[n1];
+            for (int j = 0; j < n1; j++) {
+                g[j] = gradients[r * n1 + j] + 0.0;
+            }
+            values[carried + 1] = g;
             values[carried + 2] = norms[3 * r];
             values[carried + 3] = norms[3 * r + 1];
             values[carried + 4] = norms[3 * r + 2];
@@ -227,6 +239,7 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
         private void report() {
             if (!reported && tally != null) {
                 reported = true;
+                local.countRecomputed(kernel.rowsRecomputed());
                 tally.add(local);
             }
         }

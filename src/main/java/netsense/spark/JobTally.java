@@ -7,17 +7,42 @@ import netsense.core.GradientSummary;
 
 /**
  * What one pass over the input adds up: the number of rows read, the rejected ones by kind of
- * fault, and the {@link GradientSummary} of the good ones. Mergeable in any order.
+ * fault, the rows the float32 kernel recomputed in float64, and the {@link GradientSummary} of
+ * the good ones; and the partition it comes from (−1 when it is not one partition's). Mergeable
+ * in any order; the same order gives the same figures to the bit ({@link TallyAccumulator}
+ * merges in partition order).
  */
 public final class JobTally implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final GradientSummary summary;
+    private final int partition;
     private long input;
+    private long recomputed;
     private final TreeMap<String, Long> rejectedByKind = new TreeMap<>();
 
     public JobTally(int dimensions) {
+        this(dimensions, -1);
+    }
+
+    /** An empty tally of partition {@code partition} (−1: of no one partition). */
+    public JobTally(int dimensions, int partition) {
         this.summary = new GradientSummary(dimensions);
+        this.partition = partition;
+    }
+
+    /** The partition this tally counts, or −1. */
+    public int partition() {
+        return partition;
+    }
+
+    /** Rows the float32 kernel computed again in float64 (0 in float64 runs). */
+    public long rowsRecomputedFloat64() {
+        return recomputed;
+    }
+
+    void countRecomputed(long rows) {
+        recomputed += rows;
     }
 
     public GradientSummary summary() {
@@ -54,11 +79,17 @@ public final class JobTally implements Serializable {
     public JobTally merge(JobTally other) {
         summary.merge(other.summary);
         input += other.input;
+        recomputed += other.recomputed;
         other.rejectedByKind.forEach((k, v) -> rejectedByKind.merge(k, v, Long::sum));
         return this;
     }
 
     boolean isEmpty() {
         return input == 0;
+    }
+
+    /** About how many bytes this tally holds (its moments and sketches, at their fullest). */
+    long footprint() {
+        return 80L * summary.dimensions() + 4L * 3 * GradientSummary.SKETCH_K * 8 + 1024;
     }
 }

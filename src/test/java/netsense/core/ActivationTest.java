@@ -65,6 +65,30 @@ class ActivationTest {
         }
     }
 
+    /** NaN in gives NaN out, value and derivative, on the plain and the Vector API loops alike. */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void nanPropagatesOnEveryBackend(Activation a) {
+        int n = 37; // whole vectors and a scalar tail
+        for (int at : new int[] {0, 5, n - 1}) {
+            double[] z = new double[n];
+            java.util.Arrays.fill(z, -1.5);
+            z[at] = Double.NaN;
+            double[] zs = z.clone();
+            double[] ds = new double[n];
+            a.apply(zs, ds, 0, n);
+            double[] zv = z.clone();
+            double[] dv = new double[n];
+            VectorActivations.apply(a, zv, dv, 0, n);
+            assertTrue(Double.isNaN(zs[at]) && Double.isNaN(ds[at]), a + " plain at " + at + ": " + zs[at] + ", " + ds[at]);
+            assertTrue(Double.isNaN(zv[at]) && Double.isNaN(dv[at]), a + " vector at " + at + ": " + zv[at] + ", " + dv[at]);
+            assertTrue(Double.isFinite(zv[(at + 1) % n]) && Double.isFinite(dv[(at + 1) % n]), a + " neighbour");
+        }
+        // relu of −0 and of negatives is +0, so that no −0.0 leaks into the outputs
+        assertEquals(0.0, Activation.RELU.value(-0.0) + 0.0, 0);
+        assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(Activation.RELU.value(-2)));
+    }
+
     @Test
     void tailsKeepRelativePrecision() {
         // σ'(30) = e^−30/(1+e^−30)² — σ(1−σ) would lose every digit here

@@ -109,12 +109,19 @@ class BackendsTest {
     @Test
     void float32StaysWithinItsStatedAccuracyOfFloat64() {
         Random rnd = new Random(32);
-        int[][] shapes = {{2, 2, 3, 1}, {16, 32, 32, 1}, {100, 256, 256, 1}, {7, 103, 65, 3}};
+        int[][] shapes = {{2, 2, 3, 1}, {16, 32, 32, 1}, {100, 256, 256, 1}, {7, 103, 65, 3}, {2, 2, 3, 1},
+            {16, 32, 32, 1}, {1, 1}};
         double worst = 0;
-        for (int[] shape : shapes) {
+        for (int s = 0; s < shapes.length; s++) {
+            int[] shape = shapes[s];
             Network net = TestNetworks.random(rnd, shape, Activation.TANH, Activation.SIGMOID);
             int rows = 103;
             double[] x = TestNetworks.randomRows(rnd, rows, shape[0]);
+            if (s >= 4) { // saturated: inputs up to ±400, so that σ' reaches 1e-170 and below float's range
+                for (int i = 0; i < x.length; i++) {
+                    x[i] *= 100;
+                }
+            }
             double[] y64 = new double[rows];
             double[] g64 = new double[rows * shape[0]];
             GradientKernel.using("plain", net, 0, rows).compute(x, 0, rows, y64, 0, g64, 0);
@@ -134,7 +141,7 @@ class BackendsTest {
                         scale = Math.max(scale, Math.abs(g64[r * shape[0] + j]));
                         err = Math.max(err, Math.abs(g64[r * shape[0] + j] - g[r * shape[0] + j]));
                     }
-                    double rel = err / scale;
+                    double rel = scale == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : err / scale;
                     worst = Math.max(worst, rel);
                     assertTrue(rel <= 1e-4, impl + " " + net.shape() + " row " + r + ": " + rel);
                 }
@@ -176,5 +183,96 @@ class BackendsTest {
                 }
             }
         }
+    }
+
+    static List<String> everyKernel() {
+        List<String> impls = new ArrayList<>(List.of("plain", "vector", "plain-f32", "vector-f32"));
+        if (Kernels.vectorWithNativeBlas() != null) {
+            impls.addAll(List.of("native", "native-f32"));
+        }
+        return impls;
+    }
+
+    /**
+     * An intermediate ∞ − ∞ gives NaN, which every activation carries on in every kernel: a NaN
+     * output or gradient (a rejected row), never an accepted finite one. Model [1, 2, 1]: the
+     * hidden identity layer turns x = 1e308 into (+∞, −∞), the output layer adds them.
+     */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void nanFromInfinityMinusInfinityReachesTheResultInEveryKernel(Activation a) {
+        Network net = Network.of(List.of(
+                new Network.Layer(new double[][] {{10}, {-10}}, new double[] {0, 0}, Activation.IDENTITY),
+                new Network.Layer(new double[][] {{1, 1}}, new double[] {0}, a)));
+        for (String impl : everyKernel()) {
+            double[] y = new double[2];
+            double[] g = new double[2];
+            GradientKernel.using(impl, net, 0, 2).compute(new double[] {1e308, 0.5}, 0, 2, y, 0, g, 0);
+            assertTrue(Double.isNaN(y[0]), a + " " + impl + ": output " + y[0]);
+            assertTrue(Double.isNaN(g[0]), a + " " + impl + ": gradient " + g[0]);
+            assertTrue(Double.isFinite(y[1]) && Double.isFinite(g[1]), a + " " + impl + ": the good row");
+        }
+    }
+
+    static List<String> float32Kernels() {
+        List<String> impls = new ArrayList<>(List.of("plain-f32", "vector-f32"));
+        if (FloatKernels.vectorWithNativeBlas() != null) {
+            impls.add("native-f32");
+        }
+        return impls;
+    }
+
+    /** Model [1, 1], sigmoid, w = 1, b = 0: σ(x) and σ'(x) = e^−|x| / (1 + e^−|x|)² by hand. */
+    static final double[] SATURATED_X = {-390, -110, -60, 0.5, 5, 3e38, 1e39, -1e39};
+
+    static Network oneSigmoid() {
+        return Network.of(List.of(new Network.Layer(new double[][] {{1}}, new double[] {0}, Activation.SIGMOID)));
+    }
+
+    /**
+     * float32 gives what float64 gives on a saturated sigmoid, an input beyond float's range and
+     * σ' below float's least subnormal (σ'(−110) = 1.7e-48): the hand-derived values to 1e-6.
+     */
+    @Test
+    void float32KeepsSaturatedAndOutOfRangeRows() {
+        Network net = oneSigmoid();
+        int rows = SATURATED_X.length;
+        for (String impl : float32Kernels()) {
+            double[] y = new double[rows];
+            double[] g = new double[rows];
+            GradientKernel.using(impl, net, 0, rows).compute(SATURATED_X, 0, rows, y, 0, g, 0);
+            for (int r = 0; r < rows; r++) {
+                double x = SATURATED_X[r];
+                double e = Math.exp(-Math.abs(x));
+                double value = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+                double slope = e / ((1 + e) * (1 + e));
+                assertEquals(value, y[r], 1e-6 * value, impl + " output at " + x);
+                assertEquals(slope, g[r], 1e-6 * slope, impl + " gradient at " + x);
+            }
+        }
+    }
+
+    /** The rows handed to float64 are counted: those that left float's range, and only those. */
+    @Test
+    void float32CountsTheRowsItRecomputes() {
+        for (String impl : float32Kernels()) {
+            BlockKernel k = GradientKernel.using(impl, oneSigmoid(), 0, 16);
+            double[] y = new double[16];
+            double[] g = new double[16];
+            k.compute(SATURATED_X, 0, SATURATED_X.length, y, 0, g, 0);
+            // −390, −110: σ' is 0 in float; 3e38: the gradient is exactly 0; ±1e39: beyond float
+            assertEquals(5, k.rowsRecomputed(), impl);
+            k.compute(new double[] {0.1, -2, 7}, 0, 3, y, 0, g, 0);
+            assertEquals(5, k.rowsRecomputed(), impl + ": ordinary rows stay in float32");
+        }
+        // weights outside float's range: every row in float64
+        Network tiny = Network.of(List.of(new Network.Layer(new double[][] {{1e-50, 1}}, new double[] {0},
+                Activation.IDENTITY)));
+        BlockKernel k = GradientKernel.using("plain-f32", tiny, 0, 4);
+        double[] g = new double[8];
+        k.compute(new double[] {1, 2, 3, 4}, 0, 2, new double[2], 0, g, 0);
+        assertEquals(1e-50, g[0], 0);
+        assertEquals(2, k.rowsRecomputed());
+        assertEquals(0, GradientKernel.using("plain", tiny, 0, 4).rowsRecomputed());
     }
 }

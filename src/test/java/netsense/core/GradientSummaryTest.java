@@ -1,6 +1,7 @@
 package netsense.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class GradientSummaryTest {
@@ -273,5 +275,264 @@ class GradientSummaryTest {
         addAll(copy, g, outputs, 0, 100, 100);
         addAll(s, g, outputs, 0, 100, 100);
         assertEquals(s.dimension(1), copy.dimension(1));
+    }
+
+    /** The exact Euclidean norm of v, rounded once to double. */
+    static double exactL2(double... v) {
+        BigDecimal ss = BigDecimal.ZERO;
+        for (double x : v) {
+            BigDecimal b = new BigDecimal(x);
+            ss = ss.add(b.multiply(b));
+        }
+        return ss.sqrt(new MathContext(40)).doubleValue();
+    }
+
+    static double[] normsOf(double... g) {
+        GradientSummary s = new GradientSummary(g.length);
+        double[] norms = new double[3];
+        s.addBlock(new double[] {0.5}, 0, g, 0, 1, norms);
+        return norms;
+    }
+
+    @Test
+    void l2NormNeitherUnderflowsNorOverflowsForAnyFiniteGradient() {
+        double[][] rows = {
+            {4e-170},                          // a saturated sigmoid: g² underflows to 0
+            {3e-170, -4e-170},
+            {Double.MIN_VALUE, Double.MIN_VALUE, -Double.MIN_VALUE},
+            {1e154, 1e154, 1e154},             // Σ g² > 1.8e308
+            {3e300, -4e300},
+            {Double.MAX_VALUE / 4, Double.MAX_VALUE / 4},
+            {1e-300, 1e300, 7},
+            {0.0, -0.0, 0.0},
+            {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
+        };
+        for (double[] g : rows) {
+            double l2 = normsOf(g)[1];
+            double exact = exactL2(g);
+            assertEquals(exact, l2, 2 * Math.ulp(exact), Arrays.toString(g));
+        }
+        assertEquals(5e-170, normsOf(3e-170, -4e-170)[1], 2 * Math.ulp(5e-170));
+        assertEquals(4e-170, normsOf(4e-170)[0], 0, "l1");
+        // the statistics of such rows hold the same norms
+        GradientSummary s = new GradientSummary(2);
+        s.add(1, new double[] {3e-170, -4e-170});
+        s.add(1, new double[] {3e-170, -4e-170});
+        assertEquals(5e-170, s.l2().spread().mean(), 2 * Math.ulp(5e-170));
+        assertEquals(5e-170, s.l2().p50(), 2 * Math.ulp(5e-170));
+    }
+
+    @Test
+    void aRowWhoseNormOverflowsIsRefusedNotAveraged() {
+        double[] norms = new double[3];
+        GradientSummary.rowNorms(new double[] {1.5e308, 1.5e308}, 0, 2, norms, 0);
+        assertEquals(Double.POSITIVE_INFINITY, norms[0], "l1 = 3e308 is beyond the double range");
+        assertEquals(Double.POSITIVE_INFINITY, norms[1]);
+        assertEquals(1.5e308, norms[2]);
+        GradientSummary s = new GradientSummary(2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> s.add(0.5, new double[] {1.5e308, 1.5e308}));
+        assertEquals("row 0: the gradient's L1 norm is not finite (Infinity)", e.getMessage());
+        assertEquals(0, s.count());
+    }
+
+    /** Figures of a column, against exact arithmetic, with sums whose plain double form over- or underflows. */
+    @Test
+    void momentsOfHugeAndTinyColumnsAreTheExactFiguresWhereThoseAreDoubles() {
+        int rows = 100;
+        double[][] cases = {{1.3e154, -1.3e154}, {1e154, 1.2e154}, {1.7e308, 1.6e308}, {3e-170, 5e-170},
+            {1e160, -1e160}, {Double.MIN_VALUE, 0}};
+        for (double[] pair : cases) {
+            double[] col = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                col[r] = pair[r % 2];
+            }
+            for (int block : new int[] {1, 7, 100}) {
+                GradientSummary s = new GradientSummary(1);
+                double[] outputs = new double[rows];
+                for (int start = 0; start < rows; start += block) {
+                    int n = Math.min(block, rows - start);
+                    s.addBlock(outputs, start, col, start, n);
+                }
+                GradientSummary.DimensionStats d = s.dimension(0);
+                String what = Arrays.toString(pair) + " block " + block;
+                MathContext mc = new MathContext(40);
+                BigDecimal n = BigDecimal.valueOf(rows);
+                BigDecimal mean = exactSum(col).divide(n, mc);
+                BigDecimal ss = BigDecimal.ZERO;
+                BigDecimal sq = BigDecimal.ZERO;
+                for (double x : col) {
+                    BigDecimal b = new BigDecimal(x);
+                    ss = ss.add(b.subtract(mean).pow(2));
+                    sq = sq.add(b.pow(2));
+                }
+                double std = ss.divide(BigDecimal.valueOf(rows - 1), mc).sqrt(mc).doubleValue();
+                double meanSq = sq.divide(n, mc).doubleValue();
+                close(mean.doubleValue(), d.mean(), 1e-15, "mean " + what);
+                close(std, d.std(), 1e-14, "std " + what);
+                if (Double.isInfinite(meanSq)) {
+                    assertNull(d.meanSquare(), "mean_sq beyond the double range: " + what);
+                } else {
+                    assertNotNull(d.meanSquare(), what);
+                    assertEquals(meanSq, d.meanSquare(), 1e-14 * meanSq + Double.MIN_VALUE, "mean_sq " + what);
+                }
+            }
+        }
+    }
+
+    /** A constant column has std exactly 0 and its exact mean, whatever the blocks and the merge order. */
+    @Test
+    void constantDataGivesExactlyZeroSpreadWhateverTheSplit() {
+        Random rnd = new Random(4);
+        int rows = 1000;
+        double[] g = new double[rows * 2];
+        double[] outputs = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            g[2 * r] = 0.1;
+            g[2 * r + 1] = -2.7e-5;
+            outputs[r] = 0.7;
+        }
+        for (int trial = 0; trial < 40; trial++) {
+            GradientSummary merged = new GradientSummary(2);
+            int start = 0;
+            while (start < rows) {
+                GradientSummary part = new GradientSummary(2);
+                int end = Math.min(rows, start + 1 + rnd.nextInt(400));
+                for (int b = start; b < end; ) {
+                    int n = Math.min(end - b, 1 + rnd.nextInt(300));
+                    part.addBlock(outputs, b, g, 2 * b, n);
+                    b += n;
+                }
+                merged.merge(part);
+                start = end;
+            }
+            assertEquals(0.0, merged.dimension(0).std(), 0, "trial " + trial);
+            assertEquals(0.0, merged.dimension(1).std(), 0, "trial " + trial);
+            assertEquals(0.1, merged.dimension(0).mean(), 0);
+            assertEquals(-2.7e-5, merged.dimension(1).mean(), 0);
+            assertEquals(0.0, merged.output().std(), 0);
+            assertEquals(0.0, merged.l2().spread().std(), 0);
+            assertEquals(0.0, merged.l1().spread().std(), 0);
+        }
+    }
+
+    /** −0.0 and +0.0 are the same number: every figure is +0.0 whatever order they come in. */
+    @Test
+    void negativeZeroIsReportedAsZero() {
+        for (double[] order : new double[][] {{0.0, -0.0}, {-0.0, 0.0}, {-0.0, -0.0}}) {
+            GradientSummary a = new GradientSummary(1);
+            a.add(order[0], new double[] {order[0]});
+            GradientSummary b = new GradientSummary(1);
+            b.add(order[1], new double[] {order[1]});
+            a.merge(b);
+            GradientSummary.DimensionStats d = a.dimension(0);
+            for (Double v : new Double[] {d.min(), d.max(), d.mean(), d.meanAbs(), d.meanSquare(), d.std(),
+                a.output().min(), a.output().max(), a.output().mean(), a.l2().p50(), a.l1().spread().min()}) {
+                assertEquals(0L, Double.doubleToRawLongBits(v), Arrays.toString(order) + ": " + v);
+            }
+        }
+    }
+
+    static GradientSummary summaryOf(double[][] g, double[] outputs, int parts) {
+        GradientSummary merged = new GradientSummary(DIMS);
+        int rows = outputs.length;
+        for (int p = 0; p < parts; p++) {
+            GradientSummary s = new GradientSummary(DIMS);
+            addAll(s, g, outputs, p * rows / parts, (p + 1) * rows / parts, 256);
+            merged.merge(s);
+        }
+        return merged;
+    }
+
+    /** Above SKETCH_K rows the sketches compact: the same rows merged the same way give the same quantiles. */
+    @Test
+    void quantilesRepeatExactlyForTheSameInput() throws Exception {
+        Random rnd = new Random(21);
+        int rows = 60_000;
+        double[][] g = data(rnd, rows);
+        double[] outputs = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            outputs[r] = rnd.nextDouble();
+        }
+        GradientSummary first = summaryOf(g, outputs, 5);
+        for (int run = 0; run < 3; run++) {
+            GradientSummary again = summaryOf(g, outputs, 5);
+            assertEquals(first.l1(), again.l1(), "run " + run);
+            assertEquals(first.l2(), again.l2(), "run " + run);
+            assertEquals(first.linf(), again.linf(), "run " + run);
+            assertEquals(first.output(), again.output(), "run " + run);
+        }
+        // and through serialisation, as the parts travel from executors
+        GradientSummary viaBytes = new GradientSummary(DIMS);
+        for (int p = 0; p < 5; p++) {
+            GradientSummary s = new GradientSummary(DIMS);
+            addAll(s, g, outputs, p * rows / 5, (p + 1) * rows / 5, 256);
+            viaBytes.merge(roundTrip(s));
+        }
+        assertEquals(first.l2(), viaBytes.l2());
+    }
+
+    static GradientSummary roundTrip(GradientSummary s) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(s);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (GradientSummary) in.readObject();
+        }
+    }
+
+    /**
+     * The distribution the report bins: the fraction of values below a point, from the sketch,
+     * exact below SKETCH_K rows; and min and max.
+     */
+    @Test
+    void distributionsGiveTheFractionBelowAPoint() {
+        GradientSummary s = new GradientSummary(1);
+        for (int i = 1; i <= 10; i++) {
+            s.add(i, new double[] {i});
+        }
+        GradientSummary.Distribution out = s.distribution(GradientSummary.Scalar.OUTPUT);
+        assertEquals(10, out.count());
+        assertEquals(1.0, out.min());
+        assertEquals(10.0, out.max());
+        assertEquals(0.0, out.fractionBelow(1.0));
+        assertEquals(0.3, out.fractionBelow(3.5), 1e-15);
+        assertEquals(0.9, out.fractionBelow(10.0), 1e-15);
+        assertEquals(1.0, out.fractionBelow(Double.POSITIVE_INFINITY));
+        assertEquals(0, new GradientSummary(1).distribution(GradientSummary.Scalar.L2).count());
+    }
+
+    /**
+     * Nothing of DataSketches' memory library runs, so its warning ("Java versions &gt; Java 11 can
+     * only operate in restricted mode") is never printed and System.err is never swapped: a fresh
+     * JVM fills, serialises and reads back a summary with -verbose:class, and the memory library's
+     * classes are never loaded and nothing reaches stderr.
+     */
+    @Test
+    void theSketchLibrarysMemoryWarningCannotBePrinted() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-verbose:class", "-cp", System.getProperty("java.class.path"),
+                SerialiseInAFreshJvm.class.getName()).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), err);
+        assertTrue(out.contains("round trip ok"), out.length() > 2000 ? out.substring(out.length() - 2000) : out);
+        assertFalse(out.contains("org.apache.datasketches.memory"), "datasketches-memory was loaded");
+        assertEquals("", err);
+    }
+
+    /** The fresh JVM of {@link #theSketchLibrarysMemoryWarningCannotBePrinted}. */
+    static final class SerialiseInAFreshJvm {
+        public static void main(String[] args) throws Exception {
+            Random rnd = new Random(3);
+            GradientSummary s = new GradientSummary(DIMS);
+            addAll(s, data(rnd, 9000), new double[9000], 0, 9000, 500);
+            GradientSummary back = roundTrip(s);
+            if (!back.l2().equals(s.l2())) {
+                throw new AssertionError("round trip changed the quantiles");
+            }
+            System.out.println("round trip ok");
+        }
     }
 }

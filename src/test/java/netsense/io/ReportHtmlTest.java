@@ -130,4 +130,80 @@ class ReportHtmlTest {
         assertEquals("n/a", Format.sig3(null));
         assertEquals("1,234,567", Format.count(1234567));
     }
+
+    static final Pattern BIN = Pattern.compile("<rect class=\"bin\"[^>]* data-count=\"(\\d+)\">");
+
+    /** The counts of the bins of one histogram section. */
+    static List<Long> bins(String page, String section) {
+        int from = page.indexOf("<section id=\"" + section + "\">");
+        assertTrue(from >= 0, section);
+        String part = page.substring(from, page.indexOf("</section>", from));
+        List<Long> counts = new ArrayList<>();
+        Matcher m = BIN.matcher(part);
+        while (m.find()) {
+            counts.add(Long.parseLong(m.group(1)));
+        }
+        return counts;
+    }
+
+    /**
+     * The report never fails a run: outputs all within a few ulps of 1.0 (a saturated sigmoid) and
+     * a constant gradient, one row, ±0 only, a range wider than the largest double — each gets
+     * its charts, every row counted once, and no NaN on the page.
+     */
+    @Test
+    void everyDegenerateDistributionGetsAChart() {
+        double one = 1.0;
+        double[][] outputs = {
+            {one, Math.nextDown(one), Math.nextDown(Math.nextDown(one)), one, one},
+            {0.25},
+            {0.0, -0.0, 0.0},
+            {-1e308, 1e308, 0, 1.7e308, -1.7e308},
+            {1.0, 1.0, 1.0},
+        };
+        for (double[] out : outputs) {
+            GradientSummary s = new GradientSummary(2);
+            for (int r = 0; r < out.length; r++) {
+                double g = out.length == 5 && out[0] < -1 ? out[r] : 0.5; // a huge range of norms too
+                s.add(out[r], new double[] {g, r % 2 == 0 ? -0.0 : 0.0});
+            }
+            String page = ReportHtml.render(run(out.length, 0, Map.of()), s, names(2));
+            String what = java.util.Arrays.toString(out);
+            assertEquals(out.length, bins(page, "norms").stream().mapToLong(Long::longValue).sum(), what);
+            assertEquals(out.length, bins(page, "outputs").stream().mapToLong(Long::longValue).sum(), what);
+            assertFalse(page.contains("NaN"), what);
+            assertFalse(page.contains("-0.00"), what);
+        }
+    }
+
+    @Test
+    void binsSplitTheRangeEvenlyAndCountFromTheSketch() {
+        GradientSummary s = new GradientSummary(1);
+        for (int i = 0; i < 100; i++) {
+            s.add(i, new double[] {1});
+        }
+        ReportHtml.Histogram h = ReportHtml.bin(s.distribution(GradientSummary.Scalar.OUTPUT), 4);
+        assertEquals(List.of(0.0, 24.75, 49.5, 74.25, 99.0), java.util.Arrays.stream(h.edges()).boxed().toList());
+        // [0, 24.75) holds 0..24, [24.75, 49.5) 25..49, [49.5, 74.25) 50..74, [74.25, 99] 75..99
+        assertEquals(List.of(25L, 25L, 25L, 25L), java.util.Arrays.stream(h.counts()).boxed().toList());
+        // a range of three doubles: one bin per distinct edge, no empty-width bins
+        GradientSummary t = new GradientSummary(1);
+        for (double v : new double[] {1.0, Math.nextDown(1.0), Math.nextDown(Math.nextDown(1.0))}) {
+            t.add(v, new double[] {1});
+        }
+        ReportHtml.Histogram few = ReportHtml.bin(t.distribution(GradientSummary.Scalar.OUTPUT), 40);
+        assertEquals(3, few.edges().length);
+        assertEquals(List.of(1L, 2L), java.util.Arrays.stream(few.counts()).boxed().toList());
+        // beyond the double range: finite, increasing edges
+        GradientSummary u = new GradientSummary(1);
+        u.add(-1.7e308, new double[] {1});
+        u.add(1.7e308, new double[] {1});
+        ReportHtml.Histogram wide = ReportHtml.bin(u.distribution(GradientSummary.Scalar.OUTPUT), 40);
+        assertEquals(41, wide.edges().length);
+        for (int i = 1; i < wide.edges().length; i++) {
+            assertTrue(Double.isFinite(wide.edges()[i]) && wide.edges()[i] > wide.edges()[i - 1]);
+        }
+        assertEquals(0.0, wide.edges()[20], 0);
+        assertEquals(0.5, ReportHtml.position(0.0, -1.7e308, 1.7e308), 0);
+    }
 }

@@ -1,0 +1,312 @@
+package netsense.core;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * A mergeable quantile sketch of doubles: the KLL algorithm (Karnin, Lang and Liberty 2016) as
+ * Apache DataSketches lays it out — levels of items of weight 2^h, level h holding up to
+ * max(8, k·(2/3)^(H−1−h)) of H levels; a full level is sorted and every second item (from an
+ * offset of 0 or 1) moves up a level — with one change: the offset is not drawn from a shared
+ * unseeded random source but is a hash of the sketch's own state (its item count, the level
+ * and the number of compactions so far). The same items, added and merged in the same order,
+ * therefore give the same sketch and the same quantiles every run, while the offsets are as
+ * unpredictable to the data as random ones. Exact (every item kept) up to k items.
+ *
+ * <p>−0.0 is kept as +0.0. Values must not be NaN. Serializable compactly (only the items held).
+ */
+final class QuantileSketch implements GradientSummary.Distribution, Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final int MIN_LEVEL_CAPACITY = 8;
+
+    private final int k;
+    private long n;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private long compactions;
+    private transient double[][] levels;   // level 0 unsorted, the others sorted
+    private transient int[] sizes;
+    private transient int numLevels;
+    private transient int retained;
+    private transient int capacity;        // of all levels together
+    private transient double[] sortedValues; // the sorted view, built on demand
+    private transient long[] sortedCumulative;
+
+    QuantileSketch(int k) {
+        if (k < MIN_LEVEL_CAPACITY) {
+            throw new IllegalArgumentException("k must be at least " + MIN_LEVEL_CAPACITY + ", got " + k);
+        }
+        this.k = k;
+        init(1);
+    }
+
+    private void init(int levelCount) {
+        levels = new double[levelCount][];
+        sizes = new int[levelCount];
+        numLevels = 1;
+        levels[0] = new double[16];
+        capacity = totalCapacity();
+    }
+
+    /** The normalised rank error (single-sided, 99 % confidence) DataSketches states for KLL of this k. */
+    static double rankError(int k) {
+        return 2.296 / Math.pow(k, 0.9723);
+    }
+
+    void update(double x) {
+        add(0, x + 0.0);
+        n++;
+        if (x < min) {
+            min = x + 0.0;
+        }
+        if (x > max) {
+            max = x + 0.0;
+        }
+        if (++retained > capacity) {
+            compress();
+        }
+        sortedValues = null;
+    }
+
+    /** Adds every item of {@code other}; the result depends on the order of merges, as every KLL's does. */
+    void merge(QuantileSketch other) {
+        if (other.n == 0) {
+            return;
+        }
+        if (other.k != k) {
+            throw new IllegalArgumentException("sketches of different k: " + k + " and " + other.k);
+        }
+        while (numLevels < other.numLevels) {
+            addLevel();
+        }
+        for (int h = 0; h < other.numLevels; h++) {
+            for (int i = 0; i < other.sizes[h]; i++) {
+                add(h, other.levels[h][i]);
+            }
+            if (h > 0) {
+                Arrays.sort(levels[h], 0, sizes[h]);
+            }
+            retained += other.sizes[h];
+        }
+        n += other.n;
+        min = Math.min(min, other.min);
+        max = Math.max(max, other.max);
+        compactions += other.compactions;
+        compress();
+        sortedValues = null;
+    }
+
+    private void add(int level, double x) {
+        double[] a = levels[level];
+        if (sizes[level] == a.length) {
+            a = Arrays.copyOf(a, 2 * a.length);
+            levels[level] = a;
+        }
+        a[sizes[level]++] = x;
+    }
+
+    private void addLevel() {
+        if (numLevels == levels.length) {
+            levels = Arrays.copyOf(levels, numLevels + 1);
+            sizes = Arrays.copyOf(sizes, numLevels + 1);
+        }
+        levels[numLevels] = new double[16];
+        sizes[numLevels] = 0;
+        numLevels++;
+        capacity = totalCapacity();
+    }
+
+    private int levelCapacity(int level) {
+        int depth = numLevels - 1 - level;
+        return (int) Math.max(MIN_LEVEL_CAPACITY, Math.round(k * Math.pow(2.0 / 3.0, depth)));
+    }
+
+    private int totalCapacity() {
+        int c = 0;
+        for (int h = 0; h < numLevels; h++) {
+            c += levelCapacity(h);
+        }
+        return c;
+    }
+
+    /** Compacts the lowest full level until the items fit the capacity. */
+    private void compress() {
+        while (retained > capacity) {
+            int h = 0;
+            while (h < numLevels - 1 && sizes[h] < levelCapacity(h)) {
+                h++;
+            }
+            if (h == numLevels - 1) {
+                addLevel();
+            }
+            compact(h);
+        }
+    }
+
+    private void compact(int h) {
+        double[] a = levels[h];
+        int size = sizes[h];
+        if (h == 0) {
+            Arrays.sort(a, 0, size);
+        }
+        int start = size % 2; // an odd item out stays (the smallest)
+        int offset = (int) (mix(n, h, compactions++) & 1L);
+        int promoted = (size - start) / 2;
+        double[] up = new double[promoted];
+        for (int i = 0; i < promoted; i++) {
+            up[i] = a[start + offset + 2 * i];
+        }
+        sizes[h] = start;
+        retained -= size - start - promoted;
+        mergeSortedInto(h + 1, up);
+    }
+
+    private void mergeSortedInto(int level, double[] up) {
+        int size = sizes[level];
+        double[] a = levels[level];
+        double[] merged = new double[Math.max(a.length, size + up.length)];
+        int i = 0;
+        int j = 0;
+        int o = 0;
+        while (i < size && j < up.length) {
+            merged[o++] = a[i] <= up[j] ? a[i++] : up[j++];
+        }
+        while (i < size) {
+            merged[o++] = a[i++];
+        }
+        while (j < up.length) {
+            merged[o++] = up[j++];
+        }
+        levels[level] = merged;
+        sizes[level] = o;
+    }
+
+    /** SplitMix64's finaliser of the sketch's state: a fair, reproducible coin per compaction. */
+    private static long mix(long count, int level, long compaction) {
+        long z = count * 0x9E3779B97F4A7C15L + level * 0xBF58476D1CE4E5B9L + compaction * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    @Override
+    public long count() {
+        return n;
+    }
+
+    @Override
+    public double min() {
+        return n == 0 ? Double.NaN : min;
+    }
+
+    @Override
+    public double max() {
+        return n == 0 ? Double.NaN : max;
+    }
+
+    @Override
+    public double fractionBelow(double x) {
+        if (n == 0) {
+            return Double.NaN;
+        }
+        if (x <= min) {
+            return 0.0;
+        }
+        if (x > max) {
+            return 1.0;
+        }
+        sortedView();
+        int i = Arrays.binarySearch(sortedValues, x);
+        if (i < 0) {
+            i = -i - 1;
+        } else {
+            while (i > 0 && sortedValues[i - 1] == x) {
+                i--;
+            }
+        }
+        return i == 0 ? 0.0 : (double) sortedCumulative[i - 1] / n;
+    }
+
+    @Override
+    public double quantile(double rank) {
+        if (n == 0) {
+            return Double.NaN;
+        }
+        if (!(rank >= 0 && rank <= 1)) {
+            throw new IllegalArgumentException("rank must be in [0, 1], got " + rank);
+        }
+        sortedView();
+        long target = Math.max(1, (long) Math.ceil(rank * n));
+        int i = Arrays.binarySearch(sortedCumulative, target);
+        if (i < 0) {
+            i = -i - 1;
+        }
+        return sortedValues[Math.min(i, sortedValues.length - 1)];
+    }
+
+    /** Every item with its weight, sorted, and the running total of the weights. */
+    private void sortedView() {
+        if (sortedValues != null) {
+            return;
+        }
+        double[] values = new double[0];
+        long[] weights = new long[0];
+        for (int h = 0; h < numLevels; h++) {
+            double[] level = Arrays.copyOf(levels[h], sizes[h]);
+            Arrays.sort(level);
+            double[] v = new double[values.length + level.length];
+            long[] w = new long[v.length];
+            int i = 0;
+            int j = 0;
+            int o = 0;
+            while (i < values.length || j < level.length) {
+                if (j == level.length || (i < values.length && values[i] <= level[j])) {
+                    v[o] = values[i];
+                    w[o++] = weights[i++];
+                } else {
+                    v[o] = level[j++];
+                    w[o++] = 1L << h;
+                }
+            }
+            values = v;
+            weights = w;
+        }
+        for (int i = 1; i < weights.length; i++) {
+            weights[i] += weights[i - 1];
+        }
+        sortedValues = values;
+        sortedCumulative = weights;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        out.writeInt(numLevels);
+        for (int h = 0; h < numLevels; h++) {
+            out.writeInt(sizes[h]);
+            for (int i = 0; i < sizes[h]; i++) {
+                out.writeDouble(levels[h][i]);
+            }
+        }
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        int count = in.readInt();
+        init(count);
+        for (int h = 0; h < count; h++) {
+            if (h > 0) {
+                addLevel();
+            }
+            int size = in.readInt();
+            levels[h] = new double[Math.max(16, size)];
+            for (int i = 0; i < size; i++) {
+                levels[h][i] = in.readDouble();
+            }
+            sizes[h] = size;
+            retained += size;
+        }
+    }
+}
