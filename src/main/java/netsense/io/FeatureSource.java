@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import netsense.core.Network;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.ArrayType;
@@ -118,6 +119,19 @@ public final class FeatureSource {
     /** The width the schema declares (feature columns, vector metadata), or −1 when only the rows tell. */
     public int declaredWidth() {
         return declaredWidth;
+    }
+
+    /**
+     * Refuses a width the schema declares (feature columns, vector metadata) that is not the
+     * model's input width; nothing to check when only the rows tell.
+     *
+     * @throws InvalidSetupException naming both widths
+     */
+    public void requireDeclaredWidth(Network net) {
+        if (declaredWidth >= 0 && declaredWidth != net.inputWidth()) {
+            throw new InvalidSetupException("the input has " + declaredWidth + " features per row, the model takes "
+                    + net.inputWidth() + " (model shape " + net.shape() + ")");
+        }
     }
 
     /** A name per input dimension: the column names, or {@code features[0]}, {@code features[1]}, .... */
