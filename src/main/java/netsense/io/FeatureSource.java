@@ -2,6 +2,8 @@ package netsense.io;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,8 +81,10 @@ public final class FeatureSource {
             } catch (RuntimeException e) {
                 // no ML attribute metadata: width found from the rows
             }
+            // vector_to_array fails on a null vector: a null row is a bad row, not a failed job
             return new FeatureSource(Kind.VECTOR, List.of(featuresCol),
-                    org.apache.spark.ml.functions.vector_to_array(c, "float64"), width, null);
+                    when(c.isNull(), lit(null)).otherwise(org.apache.spark.ml.functions.vector_to_array(c, "float64")),
+                    width, null);
         }
         throw new InvalidSetupException("features column \"" + featuresCol + "\" has type " + type.simpleString()
                 + "; expected array<double>, array<float> (or another numeric array) or a Spark ML vector"

@@ -111,7 +111,7 @@ public final class Sensitivity {
                     dims.add(RowFactory.create(i, d.mean(), d.meanAbs(), d.meanSquare(), d.std(), d.min(), d.max()));
                 }
             }
-            return RowFactory.create(dims);
+            return RowFactory.create(scala.jdk.javaapi.CollectionConverters.asScala(dims).toSeq());
         }
 
         @Override
@@ -125,8 +125,11 @@ public final class Sensitivity {
         }
     }
 
-    /** The summary so far and the rows staged for its next block (added to it before it travels). */
-    static final class Buffer implements Serializable {
+    /**
+     * The summary so far and the rows staged for its next block (added to it before it
+     * travels). Public only because Spark's encoders take public classes.
+     */
+    public static final class Buffer implements Serializable {
         private static final long serialVersionUID = 1L;
         private DimensionSummary summary;
         private transient double[] block;

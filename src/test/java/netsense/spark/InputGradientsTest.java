@@ -147,6 +147,7 @@ class InputGradientsTest extends SparkTestBase {
         for (int i = 0; i < x.length; i++) {
             rows.add(RowFactory.create((long) i, Vectors.dense(x[i]), box(x[i])));
         }
+        rows.add(RowFactory.create(-1L, null, null));
         Dataset<Row> df = spark.createDataFrame(rows, schema);
         InputGradients t = new InputGradients().setModelPath(model.toString()).setFeaturesCol("arr");
         Map<Long, Row> fromArray = byId(t.transform(df).collectAsList());
@@ -154,6 +155,7 @@ class InputGradientsTest extends SparkTestBase {
         for (long i = 0; i < x.length; i++) {
             assertArrayEquals(doubles(fromArray.get(i), "gradient"), doubles(fromVector.get(i), "gradient"), 0.0);
         }
+        assertEquals("features are null", fromVector.get(-1L).getAs("error"), "a null vector is a bad row");
         assertEquals("arr", t.getFeaturesCol(), "the copy's setter leaves the original alone");
     }
 
