@@ -94,6 +94,46 @@ class InputGradientsTest extends SparkTestBase {
     }
 
     @Test
+    void badFeaturesAndBadResultsInOneBlockKeepTheirPlaceAndReason() throws Exception {
+        // a = (1e308·x, 1e308·x), output a1 − a2/2 = 0.5e308·x: x = 2 overflows both to inf, inf − inf = NaN
+        Network net = Network.of(List.of(
+                new Network.Layer(new double[][] {{1e308}, {1e308}}, new double[] {0, 0}, netsense.core.Activation.IDENTITY),
+                new Network.Layer(new double[][] {{1, -0.5}}, new double[] {0}, netsense.core.Activation.IDENTITY)));
+        StructType schema = new StructType().add("id", DataTypes.LongType)
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType, true));
+        List<Row> rows = new ArrayList<>();
+        String[] expected = new String[40];
+        for (int i = 0; i < 40; i++) {
+            switch (i % 5) {
+                case 1 -> rows.add(RowFactory.create((long) i, null));
+                case 2 -> rows.add(RowFactory.create((long) i, List.of(2.0)));
+                case 4 -> rows.add(RowFactory.create((long) i, List.of(1.0, 2.0)));
+                default -> rows.add(RowFactory.create((long) i, List.of(i * 1e-3)));
+            }
+            expected[i] = switch (i % 5) {
+                case 1 -> "features are null";
+                case 2 -> "the output is not finite (NaN)";
+                case 4 -> "features have 2 entries, expected 1";
+                default -> null;
+            };
+        }
+        List<Row> out = new InputGradients().setModelPath(model("nan", net).toString())
+                .transform(spark.createDataFrame(rows, schema).coalesce(1)).collectAsList();
+        assertEquals(40, out.size());
+        for (int i = 0; i < 40; i++) {
+            Row r = out.get(i);
+            assertEquals(i, r.<Long>getAs("id"), "rows keep their order");
+            assertEquals(expected[i], r.getAs("error"), "row " + i);
+            if (expected[i] == null) {
+                assertEquals(0.5e308 * (i * 1e-3), r.<Double>getAs("output"), 1e-12 * 0.5e308 * i * 1e-3, "row " + i);
+                assertArrayEquals(new double[] {0.5e308}, doubles(r, "gradient"), 1e-12 * 0.5e308, "row " + i);
+            } else {
+                assertTrue(r.isNullAt(r.fieldIndex("output")) && r.isNullAt(r.fieldIndex("gradient")), "row " + i);
+            }
+        }
+    }
+
+    @Test
     void gradientsAgreeWithFiniteDifferencesOfTheOutputs() {
         Network wide = randomNetwork(5, 4, 9, 3);
         Path model = model4(wide);
