@@ -2,11 +2,14 @@ package netsense.io;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import netsense.core.Network;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.ArrayType;
@@ -78,8 +81,10 @@ public final class FeatureSource {
             } catch (RuntimeException e) {
                 // no ML attribute metadata: width found from the rows
             }
+            // vector_to_array fails on a null vector: a null row is a bad row, not a failed job
             return new FeatureSource(Kind.VECTOR, List.of(featuresCol),
-                    org.apache.spark.ml.functions.vector_to_array(c, "float64"), width, null);
+                    when(c.isNull(), lit(null)).otherwise(org.apache.spark.ml.functions.vector_to_array(c, "float64")),
+                    width, null);
         }
         throw new InvalidSetupException("features column \"" + featuresCol + "\" has type " + type.simpleString()
                 + "; expected array<double>, array<float> (or another numeric array) or a Spark ML vector"
@@ -118,6 +123,19 @@ public final class FeatureSource {
     /** The width the schema declares (feature columns, vector metadata), or −1 when only the rows tell. */
     public int declaredWidth() {
         return declaredWidth;
+    }
+
+    /**
+     * Refuses a width the schema declares (feature columns, vector metadata) that is not the
+     * model's input width; nothing to check when only the rows tell.
+     *
+     * @throws InvalidSetupException naming both widths
+     */
+    public void requireDeclaredWidth(Network net) {
+        if (declaredWidth >= 0 && declaredWidth != net.inputWidth()) {
+            throw new InvalidSetupException("the input has " + declaredWidth + " features per row, the model takes "
+                    + net.inputWidth() + " (model shape " + net.shape() + ")");
+        }
     }
 
     /** A name per input dimension: the column names, or {@code features[0]}, {@code features[1]}, .... */

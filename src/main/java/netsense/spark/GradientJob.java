@@ -289,16 +289,21 @@ public final class GradientJob {
     }
 
     static int chooseOutputIndex(Network net, Integer requested) {
+        return chooseOutputIndex(net, requested, "--output-index");
+    }
+
+    /** As the command line's, with the option named as the caller's users know it ({@code setOutputIndex}). */
+    static int chooseOutputIndex(Network net, Integer requested, String option) {
         int n = net.outputWidth();
         if (requested == null) {
             if (n > 1) {
-                throw new InvalidSetupException("the model has " + n + " outputs; choose one with --output-index K"
+                throw new InvalidSetupException("the model has " + n + " outputs; choose one with " + option + " K"
                         + " (0.." + (n - 1) + ")");
             }
             return 0;
         }
         if (requested < 0 || requested >= n) {
-            throw new InvalidSetupException("--output-index " + requested + " is not in 0.." + (n - 1)
+            throw new InvalidSetupException(option + " " + requested + " is not in 0.." + (n - 1)
                     + " (the model has " + n + (n == 1 ? " output)" : " outputs)"));
         }
         return requested;
@@ -363,12 +368,8 @@ public final class GradientJob {
     /** Refuses a systematic width mismatch: from the schema when it says, else from the first rows. */
     private static void checkWidth(Dataset<Row> input, FeatureSource features, Network net) {
         int n1 = net.inputWidth();
-        int declared = features.declaredWidth();
-        if (declared >= 0) {
-            if (declared != n1) {
-                throw new InvalidSetupException("the input has " + declared + " features per row, the model takes "
-                        + n1 + " (model shape " + net.shape() + ")");
-            }
+        if (features.declaredWidth() >= 0) {
+            features.requireDeclaredWidth(net);
             return;
         }
         List<Row> first = input.select(functions.size(features.asDoubleArray()).as("n"))

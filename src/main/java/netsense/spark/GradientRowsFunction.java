@@ -1,12 +1,8 @@
 package netsense.spark;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
 import netsense.core.BlockKernel;
 import netsense.core.GradientKernel;
-import netsense.core.GradientSummary;
 import netsense.core.Network;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -102,85 +98,49 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
         return task == null ? -1 : task.partitionId();
     }
 
-    private final class Blocks implements Iterator<Row> {
-        private final Iterator<Row> in;
+    private final class Blocks extends BlockedRows {
         private final Network net = network.value();
         private final int n1 = net.inputWidth();
-        private final BlockKernel kernel = BlockKernel.create(net, outputIndex, blockRows, precision);
+        private final GradientBlock engine = copyOnly ? new GradientBlock(new CopyKernel(n1, blockRows), n1, blockRows)
+                : GradientBlock.of(net, outputIndex, blockRows, precision);
         private final JobTally local = new JobTally(n1, partitionId());
         private final Row[] block = new Row[blockRows];
-        private final double[] x = new double[blockRows * n1];
-        private final double[] outputs = new double[blockRows];
-        private final double[] gradients = new double[blockRows * n1];
-        private final double[] norms = new double[blockRows * 3];
-        private final List<Row> ready = new ArrayList<>(blockRows);
-        private int cursor;
         private boolean reported;
 
         Blocks(Iterator<Row> in) {
-            this.in = in;
+            super(in, blockRows);
         }
 
         @Override
-        public boolean hasNext() {
-            while (cursor == ready.size()) {
-                ready.clear();
-                cursor = 0;
-                if (!in.hasNext()) {
-                    report();
-                    return false;
-                }
-                nextBlock();
-            }
-            return true;
+        protected void finished() {
+            report();
         }
 
         @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return ready.get(cursor++);
-        }
-
-        private void nextBlock() {
-            int filled = 0;
+        protected void nextBlock() {
             int read = 0;
-            while (filled < blockRows && in.hasNext()) {
+            while (!engine.isFull() && in.hasNext()) {
                 Row row = in.next();
                 read++;
-                String fault = FeatureRows.read(row.get(carried + rawColumns), x, filled * n1, n1);
+                String fault = engine.stage(row.get(carried + rawColumns));
                 if (fault != null) {
                     reject(row, fault);
                 } else {
-                    block[filled++] = row;
+                    block[engine.staged() - 1] = row;
                 }
             }
             local.countInput(read);
-            if (copyOnly) {
-                System.arraycopy(x, 0, gradients, 0, filled * n1);
-                java.util.Arrays.fill(outputs, 0, filled, 0.5);
-            } else {
-                kernel.compute(x, 0, filled, outputs, 0, gradients, 0);
-            }
-            // drop rows whose result or norms are not finite, keeping the good ones contiguous
-            int good = 0;
-            for (int r = 0; r < filled; r++) {
-                GradientSummary.rowNorms(gradients, r * n1, n1, norms, 3 * good);
-                String fault = FeatureRows.checkResult(outputs[r], gradients, r * n1, n1, norms, 3 * good);
-                if (fault != null) {
-                    reject(block[r], fault);
-                    continue;
+            int filled = engine.staged();
+            int good = engine.compute();
+            for (int r = 0, g = 0; r < filled; r++) { // the good rows' Rows to the front, as the block did
+                if (engine.fault(r) != null) {
+                    reject(block[r], engine.fault(r));
+                } else {
+                    block[g++] = block[r];
                 }
-                if (good != r) {
-                    block[good] = block[r];
-                    outputs[good] = outputs[r];
-                    System.arraycopy(gradients, r * n1, gradients, good * n1, n1);
-                }
-                good++;
             }
             if (emit == Emit.GRADIENTS) {
-                local.summary().addBlockWithNorms(outputs, 0, gradients, 0, good, norms);
+                local.summary().addBlockWithNorms(engine.outputs(), 0, engine.gradients(), 0, good, engine.norms());
                 for (int r = 0; r < good; r++) {
                     ready.add(gradientRow(block[r], r));
                 }
@@ -201,15 +161,7 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
             for (int c = 0; c < carried; c++) {
                 values[c] = source.get(c);
             }
-            values[carried] = outputs[r] + 0.0; // + 0.0: −0.0 is written as 0.0
-            double[] g = new double[n1];
-            for (int j = 0; j < n1; j++) {
-                g[j] = gradients[r * n1 + j] + 0.0;
-            }
-            values[carried + 1] = g;
-            values[carried + 2] = norms[3 * r];
-            values[carried + 3] = norms[3 * r + 1];
-            values[carried + 4] = norms[3 * r + 2];
+            engine.putResult(r, values, carried);
             return RowFactory.create(values);
         }
 
@@ -239,9 +191,31 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
         private void report() {
             if (!reported && tally != null) {
                 reported = true;
-                local.countRecomputed(kernel.rowsRecomputed());
+                local.countRecomputed(engine.rowsRecomputed());
                 tally.add(local);
             }
+        }
+    }
+    /** The copy job's "kernel": the features where the gradients go, 0.5 as the output, no gradient math. */
+    private static final class CopyKernel implements BlockKernel {
+        private final int width;
+        private final int maxRows;
+
+        CopyKernel(int width, int maxRows) {
+            this.width = width;
+            this.maxRows = maxRows;
+        }
+
+        @Override
+        public void compute(double[] x, int xOff, int rows, double[] outputs, int outOff, double[] gradients,
+                            int gradOff) {
+            System.arraycopy(x, xOff, gradients, gradOff, rows * width);
+            java.util.Arrays.fill(outputs, outOff, outOff + rows, 0.5);
+        }
+
+        @Override
+        public int maxRows() {
+            return maxRows;
         }
     }
 }
