@@ -3,6 +3,7 @@ package netsense.cli;
 import java.io.PrintWriter;
 import netsense.io.InvalidSetupException;
 import netsense.spark.BadRowException;
+import netsense.spark.Failures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -55,8 +56,10 @@ public final class Main implements Runnable {
                 err.println(name + ": " + e.getMessage() + " (--mode failfast)");
                 return ExitCode.BAD_ROW;
             }
-            err.println(name + ": failed: " + e);
+            // Spark's trace first, then one line that says what failed: the last thing a user sees
             e.printStackTrace(err);
+            err.println(name + ": failed: " + Failures.describe(e));
+            err.flush();
             return ExitCode.FAILURE;
         });
         return cl;

@@ -2,6 +2,8 @@ package netsense.io;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,8 +80,10 @@ public final class FeatureSource {
             } catch (RuntimeException e) {
                 // no ML attribute metadata: width found from the rows
             }
-            return new FeatureSource(Kind.VECTOR, List.of(featuresCol),
-                    org.apache.spark.ml.functions.vector_to_array(c, "float64"), width, null);
+            // vector_to_array throws on null: a null vector is a null array, which the job rejects as a bad row
+            Column doubles = when(c.isNull(), lit(null).cast(DataTypes.createArrayType(DataTypes.DoubleType, true)))
+                    .otherwise(org.apache.spark.ml.functions.vector_to_array(c, "float64"));
+            return new FeatureSource(Kind.VECTOR, List.of(featuresCol), doubles, width, null);
         }
         throw new InvalidSetupException("features column \"" + featuresCol + "\" has type " + type.simpleString()
                 + "; expected array<double>, array<float> (or another numeric array) or a Spark ML vector"

@@ -17,9 +17,19 @@ public final class SummaryJson {
     /** The row counts of a run: {@code input = ok + rejected}. */
     public record Rows(long input, long ok, long rejected) {}
 
-    /** Writes to a stream (not closed here). */
+    /** Writes to a stream (not closed here), without {@code skipped_files}. */
     public static void write(OutputStream out, Rows rows, Network net, int outputIndex, GradientSummary summary,
                              List<String> dimensionNames) throws IOException {
+        write(out, rows, net, outputIndex, summary, dimensionNames, null);
+    }
+
+    /**
+     * Writes to a stream (not closed here).
+     *
+     * @param skippedFiles the input files skipped as corrupt ({@code "skipped_files"}); null leaves the key out
+     */
+    public static void write(OutputStream out, Rows rows, Network net, int outputIndex, GradientSummary summary,
+                             List<String> dimensionNames, List<String> skippedFiles) throws IOException {
         try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             g.useDefaultPrettyPrinter();
@@ -30,6 +40,13 @@ public final class SummaryJson {
             g.writeNumberField("ok", rows.ok());
             g.writeNumberField("rejected", rows.rejected());
             g.writeEndObject();
+            if (skippedFiles != null) {
+                g.writeArrayFieldStart("skipped_files");
+                for (String f : skippedFiles) {
+                    g.writeString(f);
+                }
+                g.writeEndArray();
+            }
 
             g.writeObjectFieldStart("model");
             g.writeArrayFieldStart("layers");

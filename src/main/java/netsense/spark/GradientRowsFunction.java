@@ -42,6 +42,7 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
     private final TallyAccumulator tally;
     private long blockDelayMillis;
     private boolean copyOnly;
+    private int fileColumn = -1;
     private BlockKernel.Precision precision = BlockKernel.Precision.FLOAT64;
 
     /**
@@ -65,6 +66,15 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
     /** Test-only: a pause after each block, so that fault tests can act while tasks run. */
     GradientRowsFunction withBlockDelay(long millis) {
         this.blockDelayMillis = millis;
+        return this;
+    }
+
+    /**
+     * Counts the rows read from each input file (for {@code --ignore-corrupt-files}): the input
+     * rows carry the file's name in this column, after the features.
+     */
+    GradientRowsFunction countingFiles(int column) {
+        this.fileColumn = column;
         return this;
     }
 
@@ -99,33 +109,52 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
         private final Iterator<Row> in;
         private final Network net = network.value();
         private final int n1 = net.inputWidth();
-        private final BlockKernel kernel = BlockKernel.create(net, outputIndex, blockRows, precision);
-        private final JobTally local = new JobTally(n1);
+        private final BlockKernel kernel;
+        private final JobTally local;
         private final Row[] block = new Row[blockRows];
-        private final double[] x = new double[blockRows * n1];
+        private final double[] x;
         private final double[] outputs = new double[blockRows];
-        private final double[] gradients = new double[blockRows * n1];
+        private final double[] gradients;
         private final double[] norms = new double[blockRows * 3];
         private final List<Row> ready = new ArrayList<>(blockRows);
         private int cursor;
         private boolean reported;
+        private String file;
+        private long fileRows;
 
         Blocks(Iterator<Row> in) {
             this.in = in;
+            // an OutOfMemoryError escaping a task ends a local-mode JVM (exit 52): turn it into a task failure
+            // that names the settings to raise
+            try {
+                kernel = BlockKernel.create(net, outputIndex, blockRows, precision);
+                local = new JobTally(n1);
+                x = new double[Math.multiplyExact(blockRows, n1)];
+                gradients = new double[blockRows * n1];
+            } catch (OutOfMemoryError e) {
+                throw new Failures.NotEnoughMemoryException("allocating a block of " + blockRows + " rows × " + n1
+                        + " features", e);
+            }
         }
 
         @Override
         public boolean hasNext() {
-            while (cursor == ready.size()) {
-                ready.clear();
-                cursor = 0;
-                if (!in.hasNext()) {
-                    report();
-                    return false;
+            try {
+                while (cursor == ready.size()) {
+                    ready.clear();
+                    cursor = 0;
+                    if (!in.hasNext()) {
+                        report();
+                        return false;
+                    }
+                    nextBlock();
                 }
-                nextBlock();
+                return true;
+            } catch (OutOfMemoryError e) {
+                ready.clear();
+                throw new Failures.NotEnoughMemoryException("reading and computing blocks of " + blockRows
+                        + " rows × " + n1 + " features", e);
             }
-            return true;
         }
 
         @Override
@@ -142,6 +171,9 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
             while (filled < blockRows && in.hasNext()) {
                 Row row = in.next();
                 read++;
+                if (fileColumn >= 0) {
+                    countFile(row.getString(fileColumn));
+                }
                 String fault = FeatureRows.read(row.get(carried + rawColumns), x, filled * n1, n1);
                 if (fault != null) {
                     reject(row, fault);
@@ -224,9 +256,27 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
             return "in partition " + (task == null ? "?" : String.valueOf(task.partitionId()));
         }
 
+        /** Rows per input file, counted as runs: a task reads its files one after the other. */
+        private void countFile(String name) {
+            if (!name.equals(file)) {
+                flushFile();
+                file = name;
+            }
+            fileRows++;
+        }
+
+        private void flushFile() {
+            if (file != null) {
+                local.countFileRows(file, fileRows);
+            }
+            file = null;
+            fileRows = 0;
+        }
+
         private void report() {
             if (!reported && tally != null) {
                 reported = true;
+                flushFile();
                 tally.add(local);
             }
         }

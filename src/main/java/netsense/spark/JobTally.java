@@ -15,6 +15,8 @@ public final class JobTally implements Serializable {
     private final GradientSummary summary;
     private long input;
     private final TreeMap<String, Long> rejectedByKind = new TreeMap<>();
+    /** Rows read per input file; counted only under --ignore-corrupt-files. */
+    private final TreeMap<String, Long> rowsByFile = new TreeMap<>();
 
     public JobTally(int dimensions) {
         this.summary = new GradientSummary(dimensions);
@@ -47,6 +49,15 @@ public final class JobTally implements Serializable {
         input += rows;
     }
 
+    /** Rows read per input file (by the name Spark's {@code input_file_name()} gives), when counted. */
+    public Map<String, Long> rowsByFile() {
+        return java.util.Collections.unmodifiableMap(rowsByFile);
+    }
+
+    void countFileRows(String file, long rows) {
+        rowsByFile.merge(file, rows, Long::sum);
+    }
+
     void countRejected(String kind) {
         rejectedByKind.merge(kind, 1L, Long::sum);
     }
@@ -55,6 +66,7 @@ public final class JobTally implements Serializable {
         summary.merge(other.summary);
         input += other.input;
         other.rejectedByKind.forEach((k, v) -> rejectedByKind.merge(k, v, Long::sum));
+        other.rowsByFile.forEach((k, v) -> rowsByFile.merge(k, v, Long::sum));
         return this;
     }
 
