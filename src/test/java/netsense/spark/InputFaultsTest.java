@@ -226,4 +226,23 @@ class InputFaultsTest extends SparkTestBase {
                 .orderBy("id").collectAsList();
         assertEquals(narrow, wide);
     }
+
+    @Test
+    void runningOutOfMemoryInATaskIsAFailureNamingTheSettings() {
+        Network net = randomNetwork(1, 100_000, 1);
+        var shared = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(net);
+        // 21,000 rows × 100,000 features: 16.8 GB per buffer, more than any test heap
+        GradientRowsFunction f = new GradientRowsFunction(shared, 0, Mode.PERMISSIVE,
+                GradientRowsFunction.Emit.GRADIENTS, 21_000, 0, 1, -1, null, null);
+        Failures.NotEnoughMemoryException e = assertThrows(Failures.NotEnoughMemoryException.class,
+                () -> f.call(java.util.Collections.emptyIterator()));
+        String line = "out of memory allocating a block of 21000 rows × 100000 features: raise --driver-memory"
+                + " (local mode) or --executor-memory (a cluster), or lower --block-rows";
+        assertEquals(line, e.getMessage());
+        assertEquals(line, Failures.describe(new IllegalStateException("job failed", e)));
+        // a cluster sends the task's failure as text
+        assertEquals(line, Failures.describe(new RuntimeException("Job aborted due to stage failure: Lost task 0.0:"
+                + " netsense.spark.Failures$NotEnoughMemoryException: " + line + "\n\tat netsense...")));
+        shared.destroy();
+    }
 }
