@@ -16,8 +16,29 @@ import picocli.CommandLine.Command;
         subcommands = {GradientsCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
+    /** Set by {@link #main}: the failure's last line waits until Spark has stopped (see there). */
+    private static volatile boolean deferLastLine;
+    private static volatile String lastLine;
+
     public static void main(String[] args) {
-        System.exit(run(args));
+        deferLastLine = true;
+        int status = run(args);
+        if (lastLine != null) {
+            // Spark's other tasks are still being killed and logging; once Spark has stopped, the line
+            // that says what failed is the last one on stderr
+            try {
+                scala.Option<org.apache.spark.sql.SparkSession> session = org.apache.spark.sql.SparkSession
+                        .getDefaultSession();
+                if (session.isDefined()) {
+                    session.get().stop();
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // stopping is a courtesy here: the status and the line are what matter
+            }
+            System.err.println(lastLine);
+            System.err.flush();
+        }
+        System.exit(status);
     }
 
     /** Runs a command line and returns its exit status; prints to stdout and stderr. */
@@ -58,8 +79,14 @@ public final class Main implements Runnable {
             }
             // Spark's trace first, then one line that says what failed: the last thing a user sees
             e.printStackTrace(err);
-            err.println(name + ": failed: " + Failures.describe(e));
             err.flush();
+            String line = name + ": failed: " + Failures.describe(e);
+            if (deferLastLine) {
+                lastLine = line;
+            } else {
+                err.println(line);
+                err.flush();
+            }
             return ExitCode.FAILURE;
         });
         return cl;

@@ -1,6 +1,7 @@
 package netsense.spark;
 
 import java.util.regex.Matcher;
+import org.apache.logging.log4j.LogManager;
 import java.util.regex.Pattern;
 
 /**
@@ -22,10 +23,25 @@ public final class Failures {
     public static final class NotEnoughMemoryException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        NotEnoughMemoryException(String what, OutOfMemoryError cause) {
+        /**
+         * Without the error as its cause: Spark's executor searches a failed task's causes for a
+         * fatal error (spark.executor.killOnFatalError.depth) and would end the JVM all the same.
+         */
+        NotEnoughMemoryException(String what, Throwable error) {
             super(OUT_OF_MEMORY + " " + what + ": raise --driver-memory (local mode) or --executor-memory"
-                    + " (a cluster), or lower --block-rows", cause);
+                    + " (a cluster), or lower --block-rows");
+            LogManager.getLogger(Failures.class).warn("{}: {}", getMessage(), error.toString());
         }
+    }
+
+    /** Whether an OutOfMemoryError is in the chain (Spark wraps one thrown while reading a file). */
+    static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The line: what failed and, where known, what to do about it. */

@@ -62,8 +62,6 @@ public final class GradientJob {
     /** Columns the job adds; carried columns may not use these names. */
     static final List<String> GRADIENT_COLUMNS = List.of("output", "gradient", "grad_l1", "grad_l2", "grad_linf");
     static final String ERROR_COLUMN = "error";
-    private static final List<String> GRADIENT_COLUMNS_AND_ERROR = List.of("output", "gradient", "grad_l1",
-            "grad_l2", "grad_linf", ERROR_COLUMN);
     static final String FEATURES_ALIAS = "__netsense_x";
 
     /** Test-only Spark setting: milliseconds to pause after each block (fault-tolerance tests). */
@@ -220,7 +218,7 @@ public final class GradientJob {
             }
             if (key(raw).equals(key(ERROR_COLUMN))) {
                 throw new InvalidSetupException("feature column \"" + raw + "\" would clash with the column \""
-                        + ERROR_COLUMN + "\" of rejected/" + caseNote());
+                        + ERROR_COLUMN + "\" of rejected/" + (raw.equals(ERROR_COLUMN) ? "" : caseNote()));
             }
         }
         Path output = new Path(options.output());
@@ -598,11 +596,13 @@ public final class GradientJob {
             }
             carried.add(k);
         }
+        List<String> taken = new ArrayList<>(GRADIENT_COLUMNS);
+        taken.add(ERROR_COLUMN);
         for (String c : carried) {
-            for (String out : GRADIENT_COLUMNS_AND_ERROR) {
+            for (String out : taken) {
                 if (key(c).equals(key(out))) {
                     throw new InvalidSetupException("carried column \"" + c + "\" would clash with the output column \""
-                            + out + "\"" + caseNote());
+                            + out + "\"" + (c.equals(out) ? "" : caseNote()));
                 }
             }
         }

@@ -154,6 +154,13 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
                 ready.clear();
                 throw new Failures.NotEnoughMemoryException("reading and computing blocks of " + blockRows
                         + " rows × " + n1 + " features", e);
+            } catch (Exception e) { // Spark wraps an OutOfMemoryError of the Parquet reader (in a SparkException)
+                if (!Failures.outOfMemory(e)) {
+                    throw e;
+                }
+                ready.clear();
+                throw new Failures.NotEnoughMemoryException("reading blocks of " + blockRows + " rows × " + n1
+                        + " features", e);
             }
         }
 

@@ -209,12 +209,21 @@ class InputFaultsTest extends SparkTestBase {
         int n1 = 100_000;
         Network net = randomNetwork(4, n1, 4, 1);
         Path model = model("wide", net);
-        Path input = tmp.resolve("wide-in");
-        SyntheticInputs.generate(spark, 120, n1, 2, 1, SyntheticInputs.Distribution.UNIFORM).write()
-                .parquet(input.toString());
+        // 40 rows in two files read at once: blocks of at most 13 rows, reader batches of at most 41
+        // (blocks of 256 rows held 5 buffers of 205 MB per task: two tasks ran a 3 GB heap out of memory)
+        java.util.Random rnd = new java.util.Random(5);
+        List<Row> rows = new ArrayList<>();
+        for (long i = 0; i < 40; i++) {
+            double[] x = new double[n1];
+            for (int j = 0; j < n1; j++) {
+                x[j] = rnd.nextDouble();
+            }
+            rows.add(RowFactory.create(i, x));
+        }
+        Path input = parquet("wide-in", rows, ARRAYS, 2);
         Path out = tmp.resolve("wide-out");
         GradientJob.Result r = new GradientJob(spark, options(model, input, out, null, null)).execute();
-        assertEquals(120, r.rows().ok());
+        assertEquals(40, r.rows().ok());
         assertEquals(n1, summary(out).get("dimensions").size());
     }
 
