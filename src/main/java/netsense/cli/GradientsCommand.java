@@ -67,9 +67,15 @@ final class GradientsCommand implements Callable<Integer> {
                     + " gradients within 1e-4 of float64, relative to their largest entry) (default: ${DEFAULT-VALUE})")
     String precision;
 
-    @Option(names = "--block-rows", paramLabel = "N", defaultValue = "" + GradientJob.DEFAULT_BLOCK_ROWS,
-            description = "rows per kernel block (default: ${DEFAULT-VALUE})")
-    int blockRows;
+    @Option(names = "--block-rows", paramLabel = "N",
+            description = "rows per kernel block (default: " + GradientJob.DEFAULT_BLOCK_ROWS + ", fewer where"
+                    + " rows are wide: a block's buffers stay within 64 MiB); refused when a block would not fit"
+                    + " in a quarter of a task's share of the heap")
+    Integer blockRows;
+
+    @Option(names = "--ignore-corrupt-files", description = "skip input files that cannot be read as Parquet, and"
+            + " name them in summary.json (skipped_files) and the report (Spark's spark.sql.files.ignoreCorruptFiles)")
+    boolean ignoreCorruptFiles;
 
     /** Every problem with the command that can be seen without Spark, all at once. */
     List<String> validate() {
@@ -83,7 +89,7 @@ final class GradientsCommand implements Callable<Integer> {
         if (outputIndex != null && outputIndex < 0) {
             problems.add("--output-index must be 0 or more, got " + outputIndex);
         }
-        if (blockRows < 1) {
+        if (blockRows != null && blockRows < 1) {
             problems.add("--block-rows must be at least 1, got " + blockRows);
         }
         try {
@@ -118,7 +124,8 @@ final class GradientsCommand implements Callable<Integer> {
 
     GradientJob.Options options() {
         return new GradientJob.Options(model, input, output, features, featureCols, idCol, keepCols, outputIndex,
-                Mode.fromId(mode), overwrite, blockRows, BlockKernel.Precision.fromId(precision));
+                Mode.fromId(mode), overwrite, blockRows == null ? 0 : blockRows, BlockKernel.Precision.fromId(precision),
+                ignoreCorruptFiles);
     }
 
     @Override

@@ -3,6 +3,7 @@ package netsense.cli;
 import java.io.PrintWriter;
 import netsense.io.InvalidSetupException;
 import netsense.spark.BadRowException;
+import netsense.spark.Failures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,8 +16,29 @@ import picocli.CommandLine.Command;
         subcommands = {GradientsCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
+    /** Set by {@link #main}: the failure's last line waits until Spark has stopped (see there). */
+    private static volatile boolean deferLastLine;
+    private static volatile String lastLine;
+
     public static void main(String[] args) {
-        System.exit(run(args));
+        deferLastLine = true;
+        int status = run(args);
+        if (lastLine != null) {
+            // Spark's other tasks are still being killed and logging; once Spark has stopped, the line
+            // that says what failed is the last one on stderr
+            try {
+                scala.Option<org.apache.spark.sql.SparkSession> session = org.apache.spark.sql.SparkSession
+                        .getDefaultSession();
+                if (session.isDefined()) {
+                    session.get().stop();
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // stopping is a courtesy here: the status and the line are what matter
+            }
+            System.err.println(lastLine);
+            System.err.flush();
+        }
+        System.exit(status);
     }
 
     /** Runs a command line and returns its exit status; prints to stdout and stderr. */
@@ -55,8 +77,16 @@ public final class Main implements Runnable {
                 err.println(name + ": " + e.getMessage() + " (--mode failfast)");
                 return ExitCode.BAD_ROW;
             }
-            err.println(name + ": failed: " + e);
+            // Spark's trace first, then one line that says what failed: the last thing a user sees
             e.printStackTrace(err);
+            err.flush();
+            String line = name + ": failed: " + Failures.describe(e);
+            if (deferLastLine) {
+                lastLine = line;
+            } else {
+                err.println(line);
+                err.flush();
+            }
             return ExitCode.FAILURE;
         });
         return cl;

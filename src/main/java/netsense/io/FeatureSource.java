@@ -81,10 +81,10 @@ public final class FeatureSource {
             } catch (RuntimeException e) {
                 // no ML attribute metadata: width found from the rows
             }
-            // vector_to_array fails on a null vector: a null row is a bad row, not a failed job
-            return new FeatureSource(Kind.VECTOR, List.of(featuresCol),
-                    when(c.isNull(), lit(null)).otherwise(org.apache.spark.ml.functions.vector_to_array(c, "float64")),
-                    width, null);
+            // vector_to_array throws on null: a null vector is a null array, which the job rejects as a bad row
+            Column doubles = when(c.isNull(), lit(null).cast(DataTypes.createArrayType(DataTypes.DoubleType, true)))
+                    .otherwise(org.apache.spark.ml.functions.vector_to_array(c, "float64"));
+            return new FeatureSource(Kind.VECTOR, List.of(featuresCol), doubles, width, null);
         }
         throw new InvalidSetupException("features column \"" + featuresCol + "\" has type " + type.simpleString()
                 + "; expected array<double>, array<float> (or another numeric array) or a Spark ML vector"

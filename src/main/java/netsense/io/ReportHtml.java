@@ -26,6 +26,11 @@ public final class ReportHtml {
     private ReportHtml() {}
 
     public static String render(Run run, GradientSummary summary, List<String> names) {
+        return render(run, summary, names, List.of());
+    }
+
+    /** The page, with a line naming the input files skipped as corrupt when there are any. */
+    public static String render(Run run, GradientSummary summary, List<String> names, List<String> skippedFiles) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
@@ -38,6 +43,7 @@ public final class ReportHtml {
                 .append(run.outputIndex()).append(", over ").append(Format.count(run.rows().ok()))
                 .append(" rows.</p></header>\n");
         facts(h, run);
+        skippedFiles(h, skippedFiles);
         if (summary.count() == 0) {
             h.append("<section id=\"empty\"><h2>No good rows</h2><p>Every row was rejected or the input was empty, ")
                     .append("so there are no gradients to show.</p></section>\n");
@@ -69,6 +75,20 @@ public final class ReportHtml {
         fact(h, "Input", run.input());
         fact(h, "Output", run.output());
         h.append("</dl></section>\n");
+    }
+
+    private static void skippedFiles(StringBuilder h, List<String> files) {
+        if (files.isEmpty()) {
+            return;
+        }
+        h.append("<section id=\"skipped\"><h2>Skipped files</h2><p>").append(Format.count(files.size()))
+                .append(files.size() == 1 ? " input file was" : " input files were")
+                .append(" corrupt and skipped (--ignore-corrupt-files), in whole or from the first unreadable part;")
+                .append(" the rows counted are those read:</p><ul>");
+        for (String f : files) {
+            h.append("<li><code>").append(esc(f)).append("</code></li>");
+        }
+        h.append("</ul></section>\n");
     }
 
     private static void fact(StringBuilder h, String name, String value) {

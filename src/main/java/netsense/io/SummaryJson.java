@@ -23,15 +23,21 @@ public final class SummaryJson {
      */
     public record Precision(String kernel, long rowsRecomputedFloat64) {}
 
-    /** Writes to a stream (not closed here), without the "precision" entry. */
+    /** Writes to a stream (not closed here), without the "precision" and "skipped_files" entries. */
     public static void write(OutputStream out, Rows rows, Network net, int outputIndex, GradientSummary summary,
                              List<String> dimensionNames) throws IOException {
-        write(out, rows, null, net, outputIndex, summary, dimensionNames);
+        write(out, rows, null, net, outputIndex, summary, dimensionNames, null);
     }
 
-    /** Writes to a stream (not closed here); {@code precision} may be null (no "precision" entry). */
+    /**
+     * Writes to a stream (not closed here).
+     *
+     * @param precision    null leaves the "precision" entry out
+     * @param skippedFiles the input files skipped as corrupt ({@code "skipped_files"}); null leaves the key out
+     */
     public static void write(OutputStream out, Rows rows, Precision precision, Network net, int outputIndex,
-                             GradientSummary summary, List<String> dimensionNames) throws IOException {
+                             GradientSummary summary, List<String> dimensionNames, List<String> skippedFiles)
+            throws IOException {
         try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             g.useDefaultPrettyPrinter();
@@ -42,6 +48,13 @@ public final class SummaryJson {
             g.writeNumberField("ok", rows.ok());
             g.writeNumberField("rejected", rows.rejected());
             g.writeEndObject();
+            if (skippedFiles != null) {
+                g.writeArrayFieldStart("skipped_files");
+                for (String f : skippedFiles) {
+                    g.writeString(f);
+                }
+                g.writeEndArray();
+            }
 
             if (precision != null) {
                 g.writeObjectFieldStart("precision");

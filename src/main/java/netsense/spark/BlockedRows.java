@@ -27,18 +27,36 @@ abstract class BlockedRows implements Iterator<Row> {
     /** Called once {@link #in} is exhausted and every row handed out; nothing by default. */
     protected void finished() {}
 
+    /** What a block is, for the message when memory runs out: "blocks of 256 rows × 16 features". */
+    protected abstract String describeBlocks();
+
+    /**
+     * An OutOfMemoryError escaping a task ends a local-mode JVM (exit 52), so it becomes a task
+     * failure that names the settings to raise; also when Spark wraps one of its Parquet reader.
+     */
     @Override
     public final boolean hasNext() {
-        while (cursor == ready.size()) {
-            ready.clear();
-            cursor = 0;
-            if (!in.hasNext()) {
-                finished();
-                return false;
+        try {
+            while (cursor == ready.size()) {
+                ready.clear();
+                cursor = 0;
+                if (!in.hasNext()) {
+                    finished();
+                    return false;
+                }
+                nextBlock();
             }
-            nextBlock();
+            return true;
+        } catch (OutOfMemoryError e) {
+            ready.clear();
+            throw new Failures.NotEnoughMemoryException("reading and computing " + describeBlocks(), e);
+        } catch (Exception e) { // Spark may throw its checked SparkException here, unchecked in Scala
+            if (!Failures.outOfMemory(e)) {
+                throw e;
+            }
+            ready.clear();
+            throw new Failures.NotEnoughMemoryException("reading " + describeBlocks(), e);
         }
-        return true;
     }
 
     @Override

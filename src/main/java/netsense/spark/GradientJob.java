@@ -8,8 +8,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -71,12 +73,30 @@ public final class GradientJob {
     public static final int DEFAULT_BLOCK_ROWS = 256;
 
     /**
+     * The byte budget of a block's buffers (the kernel's workspaces, the block's inputs and
+     * gradients, the rows it emits): blocks have {@link #DEFAULT_BLOCK_ROWS} rows where those
+     * fit, fewer where rows are wide (13 rows at 100,000 features).
+     */
+    public static final long BLOCK_BYTES = 64L << 20;
+
+    /**
+     * The byte budget of a batch of Spark's vectorized Parquet reader (8 bytes × features ×
+     * rows): its batch ({@code spark.sql.parquet.columnarReaderBatchSize}, 4096 rows by
+     * default) is lowered to fit for inputs wider than 1,024 features.
+     */
+    public static final long READER_BATCH_BYTES = 32L << 20;
+
+    static final String READER_BATCH = "spark.sql.parquet.columnarReaderBatchSize";
+    static final String IGNORE_CORRUPT = "spark.sql.files.ignoreCorruptFiles";
+    static final String FILE_ALIAS = "__netsense_file";
+
+    /**
      * What the job is asked to do. {@code idCol} null means "id when the input has it";
      * {@code outputIndex} null means "0 when the model has one output".
      */
     public record Options(String model, String input, String output, String featuresCol, List<String> featureCols,
                           String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
-                          int blockRows, BlockKernel.Precision precision) {
+                          int blockRows, BlockKernel.Precision precision, boolean ignoreCorruptFiles) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(input, "input");
@@ -85,8 +105,22 @@ public final class GradientJob {
             featureCols = featureCols == null ? List.of() : List.copyOf(featureCols);
             keepCols = keepCols == null ? List.of() : List.copyOf(keepCols);
             mode = mode == null ? Mode.PERMISSIVE : mode;
-            blockRows = blockRows <= 0 ? DEFAULT_BLOCK_ROWS : blockRows;
+            blockRows = Math.max(0, blockRows); // 0: sized by bytes (blockRows(...))
             precision = precision == null ? BlockKernel.Precision.FLOAT64 : precision;
+        }
+
+        /** As the canonical constructor, failing on corrupt input files. */
+        public Options(String model, String input, String output, String featuresCol, List<String> featureCols,
+                       String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
+                       int blockRows, BlockKernel.Precision precision) {
+            this(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode, overwrite,
+                    blockRows, precision, false);
+        }
+
+        /** These options, skipping corrupt input files or not (Spark's spark.sql.files.ignoreCorruptFiles). */
+        public Options withIgnoreCorruptFiles(boolean ignore) {
+            return new Options(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode,
+                    overwrite, blockRows, precision, ignore);
         }
 
         /** As the canonical constructor, in float64. */
@@ -99,7 +133,7 @@ public final class GradientJob {
 
         /** The defaults for everything but the three paths. */
         public static Options of(String model, String input, String output) {
-            return new Options(model, input, output, null, null, null, null, null, null, false, 0, null);
+            return new Options(model, input, output, null, null, null, null, null, null, false, 0, null, false);
         }
     }
 
@@ -114,6 +148,9 @@ public final class GradientJob {
 
     private final SparkSession spark;
     private final Options options;
+    /** Chosen in {@link #execute()}: rows per block, and whether corrupt files are skipped. */
+    private int blockRows;
+    private boolean ignoreCorrupt;
 
     public GradientJob(SparkSession spark, Options options) {
         this.spark = Objects.requireNonNull(spark, "spark");
@@ -126,14 +163,61 @@ public final class GradientJob {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Network net = readModel(hadoop, options.model());
         int outputIndex = chooseOutputIndex(net, options.outputIndex());
-        Dataset<Row> input = readInput(options.input());
+        blockRows = blockRows(net, options.blockRows(), taskHeapBytes());
+        ignoreCorrupt = options.ignoreCorruptFiles() || Boolean.parseBoolean(spark.conf().get(IGNORE_CORRUPT, "false"));
+        // session settings for this job alone, restored after it
+        Map<String, String> saved = new LinkedHashMap<>();
+        int batch = readerBatchRows(net.inputWidth());
+        String given = spark.conf().get(READER_BATCH, null);
+        if (given == null || Integer.parseInt(given.trim()) > batch) {
+            setForThisJob(saved, READER_BATCH, String.valueOf(batch));
+        }
+        if (ignoreCorrupt) {
+            setForThisJob(saved, IGNORE_CORRUPT, "true");
+        }
+        try {
+            return execute(start, hadoop, net, outputIndex);
+        } finally {
+            saved.forEach((k, v) -> {
+                if (v == null) {
+                    spark.conf().unset(k);
+                } else {
+                    spark.conf().set(k, v);
+                }
+            });
+        }
+    }
+
+    private void setForThisJob(Map<String, String> saved, String key, String value) {
+        saved.put(key, spark.conf().get(key, null));
+        spark.conf().set(key, value);
+    }
+
+    private Result execute(long start, Configuration hadoop, Network net, int outputIndex) throws IOException {
+        Dataset<Row> input = readInput(hadoop, options.input());
         StructType schema = input.schema();
-        String idCol = chooseIdColumn(schema);
+        String featuresCol = inputName(schema, options.featuresCol());
+        List<String> featureCols = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String c : options.featureCols()) {
+            String name = inputName(schema, c);
+            if (!seen.add(key(name))) {
+                throw new InvalidSetupException("--feature-cols names the column \"" + name + "\" twice");
+            }
+            featureCols.add(name);
+        }
+        String idCol = chooseIdColumn(schema, featureCols);
         List<String> carried = carriedColumns(schema, idCol);
-        FeatureSource features = FeatureSource.resolve(schema, options.featuresCol(), options.featureCols());
+        FeatureSource features = FeatureSource.resolve(schema, featuresCol, featureCols);
+        Set<String> carriedKeys = new HashSet<>();
+        carried.forEach(c -> carriedKeys.add(key(c)));
         for (String raw : features.rawColumns()) {
-            if (carried.contains(raw)) {
+            if (carriedKeys.contains(key(raw))) {
                 throw new InvalidSetupException("column \"" + raw + "\" is both a feature and a carried column");
+            }
+            if (key(raw).equals(key(ERROR_COLUMN))) {
+                throw new InvalidSetupException("feature column \"" + raw + "\" would clash with the column \""
+                        + ERROR_COLUMN + "\" of rejected/" + (raw.equals(ERROR_COLUMN) ? "" : caseNote()));
             }
         }
         Path output = new Path(options.output());
@@ -164,6 +248,9 @@ public final class GradientJob {
             projection.add(col(FeatureSource.quote(c)));
         }
         projection.add(features.asDoubleArray().as(FEATURES_ALIAS));
+        if (ignoreCorrupt) { // rows read per file, to tell which files Spark skipped (skippedFiles)
+            projection.add(functions.input_file_name().as(FILE_ALIAS));
+        }
         Dataset<Row> rows = input.select(projection.toArray(new Column[0]));
         StructType projected = rows.schema();
 
@@ -175,7 +262,8 @@ public final class GradientJob {
         int raw = features.rawColumns().size();
 
         GradientRowsFunction gradientPass = new GradientRowsFunction(shared, outputIndex, options.mode(),
-                GradientRowsFunction.Emit.GRADIENTS, options.blockRows(), carried.size(), raw, idIndex, idCol, tally)
+                GradientRowsFunction.Emit.GRADIENTS, blockRows, carried.size(), raw, idIndex, idCol, tally)
+                .countingFiles(ignoreCorrupt ? carried.size() + raw + 1 : -1)
                 .withPrecision(options.precision())
                 .withBlockDelay(Long.parseLong(spark.conf().get(TEST_BLOCK_DELAY, "0")))
                 .copyOnly(Boolean.parseBoolean(spark.conf().get(BENCH_COPY_ONLY, "false")));
@@ -197,7 +285,7 @@ public final class GradientJob {
         if (options.mode() == Mode.PERMISSIVE && counts.rejected() > 0) {
             LOG.info("phase 2: {} rejected rows → rejected/", counts.rejected());
             GradientRowsFunction rejectedPass = new GradientRowsFunction(shared, outputIndex, Mode.PERMISSIVE,
-                    GradientRowsFunction.Emit.REJECTED, options.blockRows(), carried.size(), raw, idIndex, idCol,
+                    GradientRowsFunction.Emit.REJECTED, blockRows, carried.size(), raw, idIndex, idCol,
                     null).withPrecision(options.precision());
             rows.mapPartitions(rejectedPass, Encoders.row(rejectedSchema)).write().parquet(rejectedPath);
         } else {
@@ -210,6 +298,7 @@ public final class GradientJob {
             throw new IllegalStateException("rows do not add up: " + counted);
         }
         List<String> names = features.dimensionNames(n1);
+        List<String> skipped = ignoreCorrupt ? InputFiles.skipped(spark, input, counts.rowsByFile()) : List.of();
         LOG.info("writing report.html and summary.json");
         ReportHtml.Run facts = new ReportHtml.Run(net.shape(),
                 java.util.Arrays.stream(net.activations()).map(a -> a.id()).toList(), outputIndex,
@@ -217,11 +306,13 @@ public final class GradientJob {
                 (System.nanoTime() - start) / 1e9, spark.sparkContext().master(), spark.version(), options.input(),
                 output.toString());
         try (OutputStream out = fs.create(new Path(staging, "report.html"), true)) {
-            out.write(ReportHtml.render(facts, counts.summary(), names).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(ReportHtml.render(facts, counts.summary(), names, skipped)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         SummaryJson.Precision precision =
                 new SummaryJson.Precision(options.precision().id(), counts.rowsRecomputedFloat64());
-        commit.commit(out -> SummaryJson.write(out, counted, precision, net, outputIndex, counts.summary(), names));
+        commit.commit(out -> SummaryJson.write(out, counted, precision, net, outputIndex, counts.summary(), names,
+                skipped));
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("done: {} rows, {} ok, {} rejected in {} s", counted.input(), counted.ok(), counted.rejected(),
                 String.format("%.1f", seconds));
@@ -268,6 +359,76 @@ public final class GradientJob {
         return null;
     }
 
+    /**
+     * Bytes a block holds per row: the kernel's workspaces (the input, two of the widest layer,
+     * the activations and slopes of the other layers), the block's inputs and gradients, and the
+     * gradient arrays of the rows it emits — float64 throughout (float32 needs less).
+     */
+    static long bytesPerBlockRow(Network net) {
+        int[] widths = net.widths();
+        long n1 = net.inputWidth();
+        long widest = 0;
+        long rest = 0;
+        for (int l = 0; l < widths.length; l++) {
+            widest = Math.max(widest, widths[l]);
+            rest += l == 0 ? 0 : widths[l];
+        }
+        return 8 * (4 * n1 + 2 * widest + 2 * rest + 6);
+    }
+
+    /**
+     * Rows per block: {@code requested} when it fits, else refused; 0 asks for
+     * {@link #DEFAULT_BLOCK_ROWS}, or fewer so that the block stays within {@link #BLOCK_BYTES}
+     * and a quarter of one task's share of the heap.
+     *
+     * @param taskHeap bytes of heap per concurrent task (an executor's heap over its cores)
+     * @throws InvalidSetupException when {@code requested} exceeds an array's index or that quarter
+     */
+    static int blockRows(Network net, int requested, long taskHeap) {
+        long widest = java.util.Arrays.stream(net.widths()).max().orElse(1);
+        long maxByIndex = Integer.MAX_VALUE / widest;
+        long perRow = bytesPerBlockRow(net);
+        long limit = taskHeap / 4;
+        if (requested > 0) {
+            if (requested > maxByIndex) {
+                throw new InvalidSetupException(String.format(Locale.ROOT, "--block-rows %d × %d entries (the widest"
+                        + " layer) is more than a Java array holds (%,d entries); use at most %,d", requested, widest,
+                        Integer.MAX_VALUE, maxByIndex));
+            }
+            if (requested * perRow > limit) {
+                throw new InvalidSetupException(String.format(Locale.ROOT, "--block-rows %d needs %,d MB per task"
+                        + " for its buffers (%,d KB a row), more than a quarter of a task's share of the heap"
+                        + " (%,d MB); use at most %,d, or raise --driver-memory (local mode) or --executor-memory",
+                        requested, requested * perRow >> 20, perRow >> 10, taskHeap >> 20,
+                        Math.max(1, limit / perRow)));
+            }
+            return requested;
+        }
+        long rows = Math.min(BLOCK_BYTES, limit) / perRow;
+        return (int) Math.max(1, Math.min(Math.min(rows, DEFAULT_BLOCK_ROWS), maxByIndex));
+    }
+
+    /** Rows per batch of the vectorized Parquet reader: Spark's 4096, or fewer to stay within {@link #READER_BATCH_BYTES}. */
+    static int readerBatchRows(int width) {
+        return (int) Math.max(1, Math.min(4096, READER_BATCH_BYTES / (8L * Math.max(1, width))));
+    }
+
+    /**
+     * The heap one task may use: in local mode the driver's heap over the local threads, on a
+     * cluster {@code spark.executor.memory} over {@code spark.executor.cores}.
+     */
+    private long taskHeapBytes() {
+        String master = spark.sparkContext().master();
+        if (master.equals("local") || master.startsWith("local[")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\*|\\d+)(,\\d+)?]").matcher(master);
+            int threads = !m.matches() ? 1 : m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+                    : Integer.parseInt(m.group(1));
+            return Runtime.getRuntime().maxMemory() / Math.max(1, threads);
+        }
+        long executor = spark.sparkContext().executorMemory() * (1L << 20);
+        return executor / Math.max(1, spark.sparkContext().getConf().getInt("spark.executor.cores", 1));
+    }
+
     static Network readModel(Configuration hadoop, String model) throws IOException {
         Path path = new Path(model);
         FileSystem fs = path.getFileSystem(hadoop);
@@ -309,10 +470,26 @@ public final class GradientJob {
         return requested;
     }
 
-    private Dataset<Row> readInput(String path) {
+    private Dataset<Row> readInput(Configuration hadoop, String path) throws IOException {
         try {
             return spark.read().parquet(path);
         } catch (Exception e) { // Scala's AnalysisException is checked in Java's eyes
+            String message = String.valueOf(e.getMessage());
+            boolean noSchema = e instanceof AnalysisException && message.contains("UNABLE_TO_INFER_SCHEMA");
+            if (noSchema || ignoreCorrupt && message.contains("FAILED_READ_FILE")) {
+                List<Path> files = InputFiles.dataFiles(hadoop, path);
+                if (files.isEmpty()) {
+                    throw new InvalidSetupException("the input " + path + " holds no Parquet files", e);
+                }
+                if (ignoreCorrupt) { // the file Spark read the schema from is corrupt: take another's
+                    StructType schema = InputFiles.firstReadableSchema(spark, files);
+                    if (schema == null) {
+                        throw new InvalidSetupException("none of the " + files.size() + " files of the input " + path
+                                + " can be read as Parquet (--ignore-corrupt-files)", e);
+                    }
+                    return spark.read().schema(schema).parquet(path);
+                }
+            }
             if (e instanceof AnalysisException) {
                 throw new InvalidSetupException("cannot read the input " + path + ": " + firstLine(e.getMessage()), e);
             }
@@ -331,16 +508,52 @@ public final class GradientJob {
         return (nl < 0 ? s : s.substring(0, nl)).trim();
     }
 
-    private String chooseIdColumn(StructType schema) {
+    private String chooseIdColumn(StructType schema, List<String> featureCols) {
         Set<String> names = new HashSet<>(List.of(schema.fieldNames()));
         if (options.idCol() != null) {
-            if (!names.contains(options.idCol())) {
+            String id = inputName(schema, options.idCol());
+            if (!names.contains(id)) {
                 throw new InvalidSetupException("the input has no id column \"" + options.idCol() + "\" (its columns: "
                         + String.join(", ", schema.fieldNames()) + ")");
             }
-            return options.idCol();
+            return id;
         }
-        return names.contains("id") && options.featureCols().stream().noneMatch("id"::equals) ? "id" : null;
+        String id = inputName(schema, "id");
+        return names.contains(id) && featureCols.stream().noneMatch(id::equals) ? id : null;
+    }
+
+    /** Whether Spark tells column names apart by case (spark.sql.caseSensitive; not by default). */
+    private boolean caseSensitive() {
+        return Boolean.parseBoolean(spark.conf().get("spark.sql.caseSensitive", "false"));
+    }
+
+    /** A column name as Spark compares names. */
+    private String key(String name) {
+        return caseSensitive() ? name : name.toLowerCase(Locale.ROOT);
+    }
+
+    private String caseNote() {
+        return caseSensitive() ? "" : " (column names are case-insensitive)";
+    }
+
+    /** The input's own name of a column, resolved as Spark resolves it; the name itself when there is none. */
+    private String inputName(StructType schema, String name) {
+        if (name == null) {
+            return null;
+        }
+        for (String f : schema.fieldNames()) {
+            if (f.equals(name)) {
+                return f;
+            }
+        }
+        if (!caseSensitive()) {
+            for (String f : schema.fieldNames()) {
+                if (f.equalsIgnoreCase(name)) {
+                    return f;
+                }
+            }
+        }
+        return name;
     }
 
     private List<String> carriedColumns(StructType schema, String idCol) {
@@ -349,17 +562,22 @@ public final class GradientJob {
         if (idCol != null) {
             carried.add(idCol);
         }
-        for (String k : options.keepCols()) {
+        for (String given : options.keepCols()) {
+            String k = inputName(schema, given);
             if (!names.contains(k)) {
                 throw new InvalidSetupException("the input has no column \"" + k + "\" to keep (its columns: "
                         + String.join(", ", schema.fieldNames()) + ")");
             }
             carried.add(k);
         }
+        List<String> taken = new ArrayList<>(GRADIENT_COLUMNS);
+        taken.add(ERROR_COLUMN);
         for (String c : carried) {
-            if (GRADIENT_COLUMNS.contains(c) || ERROR_COLUMN.equals(c)) {
-                throw new InvalidSetupException("carried column \"" + c + "\" would clash with the output column of"
-                        + " the same name");
+            for (String out : taken) {
+                if (key(c).equals(key(out))) {
+                    throw new InvalidSetupException("carried column \"" + c + "\" would clash with the output column \""
+                            + out + "\"" + (c.equals(out) ? "" : caseNote()));
+                }
             }
         }
         return new ArrayList<>(carried);

@@ -39,6 +39,7 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
     private final TallyAccumulator tally;
     private long blockDelayMillis;
     private boolean copyOnly;
+    private int fileColumn = -1;
     private BlockKernel.Precision precision = BlockKernel.Precision.FLOAT64;
 
     /**
@@ -62,6 +63,15 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
     /** Test-only: a pause after each block, so that fault tests can act while tasks run. */
     GradientRowsFunction withBlockDelay(long millis) {
         this.blockDelayMillis = millis;
+        return this;
+    }
+
+    /**
+     * Counts the rows read from each input file (for {@code --ignore-corrupt-files}): the input
+     * rows carry the file's name in this column, after the features.
+     */
+    GradientRowsFunction countingFiles(int column) {
+        this.fileColumn = column;
         return this;
     }
 
@@ -101,14 +111,29 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
     private final class Blocks extends BlockedRows {
         private final Network net = network.value();
         private final int n1 = net.inputWidth();
-        private final GradientBlock engine = copyOnly ? new GradientBlock(new CopyKernel(n1, blockRows), n1, blockRows)
-                : GradientBlock.of(net, outputIndex, blockRows, precision);
+        private final GradientBlock engine;
         private final JobTally local = new JobTally(n1, partitionId());
         private final Row[] block = new Row[blockRows];
         private boolean reported;
+        private String file;
+        private long fileRows;
 
         Blocks(Iterator<Row> in) {
             super(in, blockRows);
+            // an OutOfMemoryError escaping a task ends a local-mode JVM (exit 52): turn it into a task failure
+            // that names the settings to raise
+            try {
+                engine = copyOnly ? new GradientBlock(new CopyKernel(n1, blockRows), n1, blockRows)
+                        : GradientBlock.of(net, outputIndex, blockRows, precision);
+            } catch (OutOfMemoryError e) {
+                throw new Failures.NotEnoughMemoryException("allocating a block of " + blockRows + " rows × " + n1
+                        + " features", e);
+            }
+        }
+
+        @Override
+        protected String describeBlocks() {
+            return "blocks of " + blockRows + " rows × " + n1 + " features";
         }
 
         @Override
@@ -122,6 +147,9 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
             while (!engine.isFull() && in.hasNext()) {
                 Row row = in.next();
                 read++;
+                if (fileColumn >= 0) {
+                    countFile(row.getString(fileColumn));
+                }
                 String fault = engine.stage(row.get(carried + rawColumns));
                 if (fault != null) {
                     reject(row, fault);
@@ -188,14 +216,33 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
             return "in partition " + (task == null ? "?" : String.valueOf(task.partitionId()));
         }
 
+        /** Rows per input file, counted as runs: a task reads its files one after the other. */
+        private void countFile(String name) {
+            if (!name.equals(file)) {
+                flushFile();
+                file = name;
+            }
+            fileRows++;
+        }
+
+        private void flushFile() {
+            if (file != null) {
+                local.countFileRows(file, fileRows);
+            }
+            file = null;
+            fileRows = 0;
+        }
+
         private void report() {
             if (!reported && tally != null) {
                 reported = true;
+                flushFile();
                 local.countRecomputed(engine.rowsRecomputed());
                 tally.add(local);
             }
         }
     }
+
     /** The copy job's "kernel": the features where the gradients go, 0.5 as the output, no gradient math. */
     private static final class CopyKernel implements BlockKernel {
         private final int width;

@@ -50,6 +50,11 @@ final class InputGradientsFunction implements MapPartitionsFunction<Row, Row> {
         }
 
         @Override
+        protected String describeBlocks() {
+            return "blocks of " + blockRows + " rows × " + network.value().inputWidth() + " features";
+        }
+
+        @Override
         protected void nextBlock() {
             pending.clear();
             faults.clear();

@@ -20,6 +20,8 @@ public final class JobTally implements Serializable {
     private long input;
     private long recomputed;
     private final TreeMap<String, Long> rejectedByKind = new TreeMap<>();
+    /** Rows read per input file; counted only under --ignore-corrupt-files. */
+    private final TreeMap<String, Long> rowsByFile = new TreeMap<>();
 
     public JobTally(int dimensions) {
         this(dimensions, -1);
@@ -72,6 +74,15 @@ public final class JobTally implements Serializable {
         input += rows;
     }
 
+    /** Rows read per input file (by the name Spark's {@code input_file_name()} gives), when counted. */
+    public Map<String, Long> rowsByFile() {
+        return java.util.Collections.unmodifiableMap(rowsByFile);
+    }
+
+    void countFileRows(String file, long rows) {
+        rowsByFile.merge(file, rows, Long::sum);
+    }
+
     void countRejected(String kind) {
         rejectedByKind.merge(kind, 1L, Long::sum);
     }
@@ -81,6 +92,7 @@ public final class JobTally implements Serializable {
         input += other.input;
         recomputed += other.recomputed;
         other.rejectedByKind.forEach((k, v) -> rejectedByKind.merge(k, v, Long::sum));
+        other.rowsByFile.forEach((k, v) -> rowsByFile.merge(k, v, Long::sum));
         return this;
     }
 
