@@ -226,7 +226,8 @@ public final class InputGradients extends Transformer implements DefaultParamsWr
         }
         columns.add(plan.features().asDoubleArray().as(GradientJob.FEATURES_ALIAS));
         Broadcast<Network> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(plan.network());
-        InputGradientsFunction f = new InputGradientsFunction(shared, plan.outputIndex(), GradientJob.DEFAULT_BLOCK_ROWS,
+        InputGradientsFunction f = new InputGradientsFunction(shared, plan.outputIndex(),
+                GradientJob.blockRows(plan.network(), 0, Long.MAX_VALUE), // 256 rows, fewer for wide ones
                 BlockKernel.Precision.FLOAT64, schema.size());
         return df.select(columns.toArray(new Column[0])).mapPartitions(f, Encoders.row(outputSchema(schema)));
     }
