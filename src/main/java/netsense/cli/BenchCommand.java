@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import netsense.core.Activation;
+import netsense.core.BlockKernel;
 import netsense.core.Network;
 import netsense.core.RandomNetworks;
 import netsense.io.InvalidSetupException;
@@ -97,9 +98,35 @@ final class BenchCommand implements Callable<Integer> {
 
     private static double job(SparkSession spark, Path model, Path input, Path output, boolean copyOnly)
             throws IOException {
-        spark.conf().set("spark.netsense.bench.copyOnly", String.valueOf(copyOnly));
-        return new GradientJob(spark, new GradientJob.Options(model.toString(), input.toString(),
-                output.toString(), null, null, null, null, null, null, true, 0)).execute().seconds();
+        GradientJob.Builder options = GradientJob.Options.builder(model.toString(), input.toString(),
+                output.toString()).overwrite(true);
+        if (copyOnly) {
+            options.kernels((net, outputIndex, maxRows, precision) -> new CopyKernel(net.inputWidth(), maxRows));
+        }
+        return new GradientJob(spark, options.build()).execute().seconds();
+    }
+
+    /** The copy job's "kernel": the features where the gradients go, 0.5 as the output, no gradient math. */
+    static final class CopyKernel implements BlockKernel {
+        private final int width;
+        private final int maxRows;
+
+        CopyKernel(int width, int maxRows) {
+            this.width = width;
+            this.maxRows = maxRows;
+        }
+
+        @Override
+        public void compute(double[] x, int xOff, int rows, double[] outputs, int outOff, double[] gradients,
+                            int gradOff) {
+            System.arraycopy(x, xOff, gradients, gradOff, rows * width);
+            java.util.Arrays.fill(outputs, outOff, outOff + rows, 0.5);
+        }
+
+        @Override
+        public int maxRows() {
+            return maxRows;
+        }
     }
 
     /** The plain Spark SQL copy: whole-stage code generation, no per-row Java objects. */

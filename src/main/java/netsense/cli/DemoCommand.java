@@ -66,8 +66,8 @@ final class DemoCommand implements Callable<Integer> {
             withBadRows(spark, SyntheticInputs.generate(spark, rows, net.inputWidth(), partitions, 1,
                     SyntheticInputs.Distribution.UNIFORM), rows, net.inputWidth())
                     .write().mode("overwrite").parquet(inputs);
-            GradientJob.Options options = new GradientJob.Options(model.toString(), inputs,
-                    root.resolve(name).toString(), null, null, null, null, null, null, true, 0);
+            GradientJob.Options options = GradientJob.Options.builder(model.toString(), inputs,
+                    root.resolve(name).toString()).overwrite(true).build();
             GradientJob.Result result = new GradientJob(spark, options).execute();
             System.out.println();
             RunReport.print(System.out, "netsense demo " + name, result);

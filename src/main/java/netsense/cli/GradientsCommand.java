@@ -123,9 +123,10 @@ final class GradientsCommand implements Callable<Integer> {
     }
 
     GradientJob.Options options() {
-        return new GradientJob.Options(model, input, output, features, featureCols, idCol, keepCols, outputIndex,
-                Mode.fromId(mode), overwrite, blockRows == null ? 0 : blockRows, BlockKernel.Precision.fromId(precision),
-                ignoreCorruptFiles);
+        return GradientJob.Options.builder(model, input, output).featuresCol(features).featureCols(featureCols)
+                .idCol(idCol).keepCols(keepCols).outputIndex(outputIndex).mode(Mode.fromId(mode)).overwrite(overwrite)
+                .blockRows(blockRows == null ? 0 : blockRows).precision(BlockKernel.Precision.fromId(precision))
+                .ignoreCorruptFiles(ignoreCorruptFiles).build();
     }
 
     @Override

@@ -1,28 +1,31 @@
 package netsense.spark;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.sql.Row;
 
 /**
  * An iterator over output rows made a block at a time: {@link #nextBlock} reads up to a block
- * of input rows and adds what they give to {@link #ready}; the rows are handed out before the
- * next block is read, so a partition streams through holding at most one block.
+ * of input rows and says how many output rows they give; {@link #row} builds each one when it
+ * is asked for, so that a partition streams through holding at most one block, and an output
+ * row may be a reused object, valid until the next one.
+ *
+ * @param <I> input rows
+ * @param <O> output rows
  */
-abstract class BlockedRows implements Iterator<Row> {
-    protected final Iterator<Row> in;
-    protected final List<Row> ready;
+abstract class BlockedRows<I, O> implements Iterator<O> {
+    protected final Iterator<I> in;
+    private int available;
     private int cursor;
 
-    BlockedRows(Iterator<Row> in, int blockRows) {
+    BlockedRows(Iterator<I> in) {
         this.in = in;
-        this.ready = new ArrayList<>(blockRows);
     }
 
-    /** Reads the next block of {@link #in} (which has rows) and adds its output rows to {@link #ready}. */
-    protected abstract void nextBlock();
+    /** Reads the next block of {@link #in} (which has rows); returns how many output rows it gives. */
+    protected abstract int nextBlock();
+
+    /** Output row {@code i} of the current block, {@code i} = 0, 1, ... in turn. */
+    protected abstract O row(int i);
 
     /** Called once {@link #in} is exhausted and every row handed out; nothing by default. */
     protected void finished() {}
@@ -37,33 +40,33 @@ abstract class BlockedRows implements Iterator<Row> {
     @Override
     public final boolean hasNext() {
         try {
-            while (cursor == ready.size()) {
-                ready.clear();
+            while (cursor == available) {
+                available = 0;
                 cursor = 0;
                 if (!in.hasNext()) {
                     finished();
                     return false;
                 }
-                nextBlock();
+                available = nextBlock();
             }
             return true;
         } catch (OutOfMemoryError e) {
-            ready.clear();
+            available = 0;
             throw new Failures.NotEnoughMemoryException("reading and computing " + describeBlocks(), e);
         } catch (Exception e) { // Spark may throw its checked SparkException here, unchecked in Scala
             if (!Failures.outOfMemory(e)) {
                 throw e;
             }
-            ready.clear();
+            available = 0;
             throw new Failures.NotEnoughMemoryException("reading " + describeBlocks(), e);
         }
     }
 
     @Override
-    public final Row next() {
+    public final O next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        return ready.get(cursor++);
+        return row(cursor++);
     }
 }

@@ -4,14 +4,10 @@ import netsense.core.GradientSummary;
 
 /**
  * Judges one row's features and result: reads a features value (as Spark hands an
- * {@code array<double>} to a {@code Row}) into a block, or says in words what is wrong.
+ * {@code array<double>} to a {@code Row}, or from Spark's internal row) into a block, or says
+ * what is wrong ({@link RowFault}).
  */
 final class FeatureRows {
-    static final String NULL_FEATURES = "null features";
-    static final String WRONG_LENGTH = "wrong length";
-    static final String NULL_ENTRY = "null entry";
-    static final String NON_FINITE_ENTRY = "NaN or infinite entry";
-    static final String NON_FINITE_RESULT = "non-finite result";
 
     private static final GradientSummary.Scalar[] NORMS = {GradientSummary.Scalar.L1, GradientSummary.Scalar.L2,
         GradientSummary.Scalar.LINF};
@@ -23,9 +19,9 @@ final class FeatureRows {
      *
      * @return null when the row is good, else the fault ("feature 3 is NaN")
      */
-    static String read(Object value, double[] x, int off, int n) {
+    static RowFault read(Object value, double[] x, int off, int n) {
         if (value == null) {
-            return "features are null";
+            return NULL_FEATURES;
         }
         if (value instanceof scala.collection.mutable.ArraySeq.ofDouble d) {
             return copy(d.array(), x, off, n);
@@ -45,33 +41,43 @@ final class FeatureRows {
         for (int j = 0; j < n; j++) {
             Object v = seq.apply(j);
             if (v == null) {
-                return "feature " + j + " is null";
+                return nullEntry(j);
             }
             double d = ((Number) v).doubleValue();
             if (!Double.isFinite(d)) {
-                return "feature " + j + " is " + d;
+                return nonFinite(j, d);
             }
             x[off + j] = d;
         }
         return null;
     }
 
-    private static String copy(double[] values, double[] x, int off, int n) {
+    private static RowFault copy(double[] values, double[] x, int off, int n) {
         if (values.length != n) {
             return wrongLength(values.length, n);
         }
         for (int j = 0; j < n; j++) {
             double d = values[j];
             if (!Double.isFinite(d)) {
-                return "feature " + j + " is " + d;
+                return nonFinite(j, d);
             }
             x[off + j] = d;
         }
         return null;
     }
 
-    private static String wrongLength(int length, int n) {
-        return "features have " + length + " entries, expected " + n;
+    static final RowFault NULL_FEATURES = new RowFault(RowFault.Kind.NULL_FEATURES, "features are null");
+
+    static RowFault wrongLength(int length, int n) {
+        return new RowFault(RowFault.Kind.WRONG_LENGTH, "features have " + length + " entries, expected " + n);
+    }
+
+    static RowFault nullEntry(int j) {
+        return new RowFault(RowFault.Kind.NULL_ENTRY, "feature " + j + " is null");
+    }
+
+    static RowFault nonFinite(int j, double d) {
+        return new RowFault(RowFault.Kind.NON_FINITE_ENTRY, "feature " + j + " is " + d);
     }
 
     /**
@@ -79,38 +85,25 @@ final class FeatureRows {
      * {@code norms[normOff..normOff+3)}, as {@link GradientSummary#rowNorms} gives them) are
      * finite, else the fault.
      */
-    static String checkResult(double output, double[] gradients, int off, int n, double[] norms, int normOff) {
+    static RowFault checkResult(double output, double[] gradients, int off, int n, double[] norms, int normOff) {
         if (!Double.isFinite(output)) {
-            return "the output is not finite (" + output + ")";
+            return result("the output is not finite (" + output + ")");
         }
         for (int j = 0; j < n; j++) {
             if (!Double.isFinite(gradients[off + j])) {
-                return "gradient entry " + j + " is not finite (" + gradients[off + j] + ")";
+                return result("gradient entry " + j + " is not finite (" + gradients[off + j] + ")");
             }
         }
         for (int i = 0; i < 3; i++) {
             if (!Double.isFinite(norms[normOff + i])) {
-                return "the gradient's " + GradientSummary.normName(NORMS[i]) + " norm is not finite ("
-                        + norms[normOff + i] + ")";
+                return result("the gradient's " + GradientSummary.normName(NORMS[i]) + " norm is not finite ("
+                        + norms[normOff + i] + ")");
             }
         }
         return null;
     }
 
-    /** The kind of a fault, for counting. */
-    static String kind(String fault) {
-        if (fault.startsWith("features are null")) {
-            return NULL_FEATURES;
-        }
-        if (fault.startsWith("features have")) {
-            return WRONG_LENGTH;
-        }
-        if (fault.endsWith("is null")) {
-            return NULL_ENTRY;
-        }
-        if (fault.startsWith("feature ")) {
-            return NON_FINITE_ENTRY;
-        }
-        return NON_FINITE_RESULT;
+    private static RowFault result(String reason) {
+        return new RowFault(RowFault.Kind.NON_FINITE_RESULT, reason);
     }
 }

@@ -19,7 +19,7 @@ final class GradientBlock {
     private final double[] outputs;
     private final double[] gradients;
     private final double[] norms;
-    private final String[] faults;
+    private final RowFault[] faults;
     private int staged;
 
     /** A block of up to {@code capacity} rows through {@code kernel}, whose rows have {@code width} features. */
@@ -34,7 +34,7 @@ final class GradientBlock {
         this.outputs = new double[capacity];
         this.gradients = new double[capacity * width];
         this.norms = new double[capacity * 3];
-        this.faults = new String[capacity];
+        this.faults = new RowFault[capacity];
     }
 
     /** The kernel of {@code net}'s output {@code outputIndex} in that precision, {@code capacity} rows a block. */
@@ -50,12 +50,25 @@ final class GradientBlock {
      * @return null when the row is staged (as row {@link #staged()} − 1), else what is wrong
      *         with its features (the row is not staged)
      */
-    String stage(Object features) {
-        String fault = FeatureRows.read(features, x, staged * width, width);
+    RowFault stage(Object features) {
+        return staged(FeatureRows.read(features, x, staged * width, width));
+    }
+
+    /** As {@link #stage(Object)}, the features being column {@code ordinal} of Spark's internal row. */
+    RowFault stage(org.apache.spark.sql.catalyst.InternalRow row, int ordinal) {
+        return staged(InternalRows.readFeatures(row, ordinal, x, staged * width, width));
+    }
+
+    private RowFault staged(RowFault fault) {
         if (fault == null) {
             staged++;
         }
         return fault;
+    }
+
+    /** Forgets the staged rows without computing them. */
+    void discard() {
+        staged = 0;
     }
 
     boolean isFull() {
@@ -82,7 +95,7 @@ final class GradientBlock {
         int good = 0;
         for (int r = 0; r < rows; r++) {
             GradientSummary.rowNorms(gradients, r * width, width, norms, 3 * good);
-            String fault = FeatureRows.checkResult(outputs[r], gradients, r * width, width, norms, 3 * good);
+            RowFault fault = FeatureRows.checkResult(outputs[r], gradients, r * width, width, norms, 3 * good);
             faults[r] = fault;
             if (fault != null) {
                 continue;
@@ -102,7 +115,7 @@ final class GradientBlock {
     }
 
     /** After {@link #compute()}: what is wrong with staged row {@code r}'s result, or null. */
-    String fault(int r) {
+    RowFault fault(int r) {
         return faults[r];
     }
 
@@ -127,13 +140,27 @@ final class GradientBlock {
      */
     void putResult(int good, Object[] values, int at) {
         values[at] = outputs[good] + 0.0; // + 0.0: −0.0 is written as 0.0
+        values[at + 1] = gradient(good);
+        values[at + 2] = norms[3 * good];
+        values[at + 3] = norms[3 * good + 1];
+        values[at + 4] = norms[3 * good + 2];
+    }
+
+    /** As {@link #putResult(int, Object[], int)}, into a row being built in Spark's internal form. */
+    void putResult(int good, InternalRows.RowBuilder row, int at) {
+        row.setDouble(at, outputs[good] + 0.0);
+        row.setDoubles(at + 1, gradient(good));
+        row.setDouble(at + 2, norms[3 * good]);
+        row.setDouble(at + 3, norms[3 * good + 1]);
+        row.setDouble(at + 4, norms[3 * good + 2]);
+    }
+
+    /** Good row {@code good}'s gradient, −0.0 written as 0.0. */
+    private double[] gradient(int good) {
         double[] g = new double[width];
         for (int j = 0; j < width; j++) {
             g[j] = gradients[good * width + j] + 0.0;
         }
-        values[at + 1] = g;
-        values[at + 2] = norms[3 * good];
-        values[at + 3] = norms[3 * good + 1];
-        values[at + 4] = norms[3 * good + 2];
+        return g;
     }
 }

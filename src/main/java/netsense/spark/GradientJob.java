@@ -31,6 +31,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.AnalysisException;
@@ -39,6 +40,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -63,12 +65,6 @@ public final class GradientJob {
     static final String ERROR_COLUMN = "error";
     static final String FEATURES_ALIAS = "__netsense_x";
 
-    /** Test-only Spark setting: milliseconds to pause after each block (fault-tolerance tests). */
-    static final String TEST_BLOCK_DELAY = "spark.netsense.testing.blockDelayMillis";
-
-    /** Benchmark-only Spark setting: run the "copy job" (everything but the gradient math). */
-    static final String BENCH_COPY_ONLY = "spark.netsense.bench.copyOnly";
-
     /** Rows per kernel block: measured best (jobs/bench -p rows=...); a block's layers stay in L2. */
     public static final int DEFAULT_BLOCK_ROWS = 256;
 
@@ -91,12 +87,14 @@ public final class GradientJob {
     static final String FILE_ALIAS = "__netsense_file";
 
     /**
-     * What the job is asked to do. {@code idCol} null means "id when the input has it";
-     * {@code outputIndex} null means "0 when the model has one output".
+     * What the job is asked to do; {@link #builder} names what differs from the defaults.
+     * {@code idCol} null means "id when the input has it"; {@code outputIndex} null means "0
+     * when the model has one output"; {@code blockRows} 0 means "sized by bytes".
      */
     public record Options(String model, String input, String output, String featuresCol, List<String> featureCols,
                           String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
-                          int blockRows, BlockKernel.Precision precision, boolean ignoreCorruptFiles) {
+                          int blockRows, BlockKernel.Precision precision, boolean ignoreCorruptFiles,
+                          KernelFactory kernels) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(input, "input");
@@ -105,35 +103,135 @@ public final class GradientJob {
             featureCols = featureCols == null ? List.of() : List.copyOf(featureCols);
             keepCols = keepCols == null ? List.of() : List.copyOf(keepCols);
             mode = mode == null ? Mode.PERMISSIVE : mode;
-            blockRows = Math.max(0, blockRows); // 0: sized by bytes (blockRows(...))
+            blockRows = Math.max(0, blockRows);
             precision = precision == null ? BlockKernel.Precision.FLOAT64 : precision;
+            kernels = kernels == null ? KernelFactory.NETSENSE : kernels;
         }
 
-        /** As the canonical constructor, failing on corrupt input files. */
-        public Options(String model, String input, String output, String featuresCol, List<String> featureCols,
-                       String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
-                       int blockRows, BlockKernel.Precision precision) {
-            this(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode, overwrite,
-                    blockRows, precision, false);
-        }
-
-        /** These options, skipping corrupt input files or not (Spark's spark.sql.files.ignoreCorruptFiles). */
-        public Options withIgnoreCorruptFiles(boolean ignore) {
-            return new Options(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode,
-                    overwrite, blockRows, precision, ignore);
-        }
-
-        /** As the canonical constructor, in float64. */
+        /** As the canonical constructor, with netsense's kernel and failing on corrupt input files. */
         public Options(String model, String input, String output, String featuresCol, List<String> featureCols,
                        String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
                        int blockRows) {
             this(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode, overwrite,
-                    blockRows, null);
+                    blockRows, null, false, null);
         }
 
         /** The defaults for everything but the three paths. */
         public static Options of(String model, String input, String output) {
-            return new Options(model, input, output, null, null, null, null, null, null, false, 0, null, false);
+            return builder(model, input, output).build();
+        }
+
+        public static Builder builder(String model, String input, String output) {
+            return new Builder(model, input, output);
+        }
+
+        /** A builder starting from these options. */
+        public Builder toBuilder() {
+            Builder b = builder(model, input, output);
+            b.featuresCol = featuresCol;
+            b.featureCols = featureCols;
+            b.idCol = idCol;
+            b.keepCols = keepCols;
+            b.outputIndex = outputIndex;
+            b.mode = mode;
+            b.overwrite = overwrite;
+            b.blockRows = blockRows;
+            b.precision = precision;
+            b.ignoreCorruptFiles = ignoreCorruptFiles;
+            b.kernels = kernels;
+            return b;
+        }
+    }
+
+    /** Options by name: {@code Options.builder(model, in, out).keepCols(List.of("tag")).overwrite(true).build()}. */
+    public static final class Builder {
+        private final String model;
+        private final String input;
+        private final String output;
+        private String featuresCol;
+        private List<String> featureCols;
+        private String idCol;
+        private List<String> keepCols;
+        private Integer outputIndex;
+        private Mode mode;
+        private boolean overwrite;
+        private int blockRows;
+        private BlockKernel.Precision precision;
+        private boolean ignoreCorruptFiles;
+        private KernelFactory kernels;
+
+        private Builder(String model, String input, String output) {
+            this.model = model;
+            this.input = input;
+            this.output = output;
+        }
+
+        /** The features column (array or vector); default {@code features}. */
+        public Builder featuresCol(String c) {
+            this.featuresCol = c;
+            return this;
+        }
+
+        /** Instead of a features column: one numeric column per input dimension, in order. */
+        public Builder featureCols(List<String> c) {
+            this.featureCols = c;
+            return this;
+        }
+
+        /** The id column carried to every output row; default {@code id} when the input has one. */
+        public Builder idCol(String c) {
+            this.idCol = c;
+            return this;
+        }
+
+        /** Further input columns carried through. */
+        public Builder keepCols(List<String> c) {
+            this.keepCols = c;
+            return this;
+        }
+
+        /** Which output's gradient; required when the model has several outputs. */
+        public Builder outputIndex(Integer k) {
+            this.outputIndex = k;
+            return this;
+        }
+
+        public Builder mode(Mode m) {
+            this.mode = m;
+            return this;
+        }
+
+        public Builder overwrite(boolean o) {
+            this.overwrite = o;
+            return this;
+        }
+
+        /** Rows per kernel block; 0 (the default) sizes blocks by bytes. */
+        public Builder blockRows(int n) {
+            this.blockRows = n;
+            return this;
+        }
+
+        public Builder precision(BlockKernel.Precision p) {
+            this.precision = p;
+            return this;
+        }
+
+        /** Skip input files that cannot be read as Parquet, and name them in summary.json. */
+        public Builder ignoreCorruptFiles(boolean i) {
+            this.ignoreCorruptFiles = i;
+            return this;
+        }
+
+        /** The kernel each task runs; default netsense's own. */
+        public Builder kernels(KernelFactory k) {
+            this.kernels = k;
+            return this;
+        }
+
+        public Options build() {
+            return new Options(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode,
+                    overwrite, blockRows, precision, ignoreCorruptFiles, kernels);
         }
     }
 
@@ -258,22 +356,21 @@ public final class GradientJob {
         Broadcast<Network> shared = jsc.broadcast(net);
         TallyAccumulator tally = new TallyAccumulator(n1);
         spark.sparkContext().register(tally, "netsense tally");
-        int idIndex = idCol == null ? -1 : carried.indexOf(idCol);
         int raw = features.rawColumns().size();
+        RowLayout layout = new RowLayout(projected, carried.size(), raw, idCol == null ? -1 : carried.indexOf(idCol),
+                idCol, ignoreCorrupt);
+        GradientPass.Settings settings =
+                new GradientPass.Settings(outputIndex, options.mode(), blockRows, options.precision());
+        JavaRDD<InternalRow> internal = InternalRows.of(rows).toJavaRDD();
 
-        GradientRowsFunction gradientPass = new GradientRowsFunction(shared, outputIndex, options.mode(),
-                GradientRowsFunction.Emit.GRADIENTS, blockRows, carried.size(), raw, idIndex, idCol, tally)
-                .countingFiles(ignoreCorrupt ? carried.size() + raw + 1 : -1)
-                .withPrecision(options.precision())
-                .withBlockDelay(Long.parseLong(spark.conf().get(TEST_BLOCK_DELAY, "0")))
-                .copyOnly(Boolean.parseBoolean(spark.conf().get(BENCH_COPY_ONLY, "false")));
         StructType gradientSchema = gradientSchema(projected, carried.size());
+        GradientPass gradientPass = new GradientPass(shared, options.kernels(), settings, layout, gradientSchema, tally);
         LOG.info("phase 1: gradients of {} → {}", options.input(), options.output());
         try {
-            rows.mapPartitions(gradientPass, Encoders.row(gradientSchema))
+            InternalRows.toDataFrame(spark, internal.mapPartitions(gradientPass).rdd(), gradientSchema)
                     .write().parquet(new Path(staging, "gradients").toString());
         } catch (Exception e) { // a failed task arrives as a SparkException, which Scala throws unchecked
-            BadRowException bad = badRow(e);
+            BadRowException bad = BadRowException.findIn(e);
             if (bad != null) {
                 throw bad;
             }
@@ -283,11 +380,13 @@ public final class GradientJob {
         StructType rejectedSchema = rejectedSchema(projected, carried.size() + raw);
         String rejectedPath = new Path(staging, "rejected").toString();
         if (options.mode() == Mode.PERMISSIVE && counts.rejected() > 0) {
-            LOG.info("phase 2: {} rejected rows → rejected/", counts.rejected());
-            GradientRowsFunction rejectedPass = new GradientRowsFunction(shared, outputIndex, Mode.PERMISSIVE,
-                    GradientRowsFunction.Emit.REJECTED, blockRows, carried.size(), raw, idIndex, idCol,
-                    null).withPrecision(options.precision());
-            rows.mapPartitions(rejectedPass, Encoders.row(rejectedSchema)).write().parquet(rejectedPath);
+            boolean results = counts.rejectedByKind().containsKey(RowFault.Kind.NON_FINITE_RESULT.label());
+            LOG.info("phase 2: {} rejected rows → rejected/{}", counts.rejected(),
+                    results ? "" : " (all bad on their face: no gradient computed)");
+            RejectedPass rejectedPass = new RejectedPass(shared, options.kernels(), settings, layout, rejectedSchema,
+                    results);
+            InternalRows.toDataFrame(spark, internal.mapPartitions(rejectedPass).rdd(), rejectedSchema)
+                    .write().parquet(rejectedPath);
         } else {
             spark.createDataFrame(List.of(), rejectedSchema).coalesce(1).write().parquet(rejectedPath);
         }
@@ -341,22 +440,6 @@ public final class GradientJob {
         }
         fields.add(DataTypes.createStructField(ERROR_COLUMN, DataTypes.StringType, false));
         return DataTypes.createStructType(fields);
-    }
-
-    private static BadRowException badRow(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BadRowException b) {
-                return b;
-            }
-            String m = t.getMessage();
-            int at = m == null ? -1 : m.indexOf("BadRowException: ");
-            if (at >= 0) {
-                String rest = m.substring(at + "BadRowException: ".length());
-                int end = rest.indexOf('\n');
-                return new BadRowException(end < 0 ? rest : rest.substring(0, end));
-            }
-        }
-        return null;
     }
 
     /**

@@ -40,13 +40,14 @@ final class InputGradientsFunction implements MapPartitionsFunction<Row, Row> {
         return new Blocks(rows);
     }
 
-    private final class Blocks extends BlockedRows {
+    private final class Blocks extends BlockedRows<Row, Row> {
         private final GradientBlock block = GradientBlock.of(network.value(), outputIndex, blockRows, precision);
         private final List<Row> pending = new ArrayList<>(blockRows);
-        private final List<String> faults = new ArrayList<>(blockRows); // a row's features' fault, null if staged
+        private final List<RowFault> faults = new ArrayList<>(blockRows); // a row's fault, null when good
+        private final int[] goodIndex = new int[blockRows];
 
         Blocks(Iterator<Row> in) {
-            super(in, blockRows);
+            super(in);
         }
 
         @Override
@@ -55,7 +56,7 @@ final class InputGradientsFunction implements MapPartitionsFunction<Row, Row> {
         }
 
         @Override
-        protected void nextBlock() {
+        protected int nextBlock() {
             pending.clear();
             faults.clear();
             while (!block.isFull() && in.hasNext()) {
@@ -67,32 +68,31 @@ final class InputGradientsFunction implements MapPartitionsFunction<Row, Row> {
             int staged = 0;
             int good = 0;
             for (int p = 0; p < pending.size(); p++) {
-                String fault = faults.get(p);
-                if (fault == null) {
-                    fault = block.fault(staged++);
+                if (faults.get(p) == null) {
+                    RowFault result = block.fault(staged++);
+                    faults.set(p, result);
+                    if (result == null) {
+                        goodIndex[p] = good++;
+                    }
                 }
-                ready.add(fault == null ? goodRow(pending.get(p), good++) : badRow(pending.get(p), fault));
             }
+            return pending.size();
         }
 
-        private Row goodRow(Row source, int g) {
-            Object[] values = values(source);
-            block.putResult(g, values, columns);
-            return RowFactory.create(values);
-        }
-
-        private Row badRow(Row source, String fault) {
-            Object[] values = values(source);
-            values[columns + 5] = fault;
-            return RowFactory.create(values);
-        }
-
-        private Object[] values(Row source) {
+        @Override
+        protected Row row(int p) {
+            Row source = pending.get(p);
             Object[] values = new Object[columns + 6];
             for (int c = 0; c < columns; c++) {
                 values[c] = source.get(c);
             }
-            return values;
+            RowFault fault = faults.get(p);
+            if (fault == null) {
+                block.putResult(goodIndex[p], values, columns);
+            } else {
+                values[columns + 5] = fault.reason();
+            }
+            return RowFactory.create(values);
         }
     }
 }

@@ -5,14 +5,20 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The one place netsense uses Spark's internal row API: a Dataset's rows as Spark holds them
  * ({@link InternalRow}: arrays of primitives, strings as UTF-8 bytes) and back, so that the job
- * reads features and writes gradients without building a Java object per value. Spark's public
- * row encoder boxes every entry of an {@code array<double>} on the way in and out; this costs
- * more than the gradient itself (see README, "Performance").
+ * reads features and writes gradients without a Java object per value. Spark's public row
+ * encoder boxes every entry of an {@code array<double>} on the way in and again on the way
+ * out, which costs more than the gradient itself (README, "Performance").
  *
  * <p>Internal API: {@code InternalRowsTest} fails loudly when a Spark upgrade changes it.
  */
@@ -21,7 +27,7 @@ final class InternalRows {
 
     /**
      * The rows of {@code ds}, as its plan produces them. The iterator of a partition may reuse
-     * one row object: copy a row ({@link InternalRow#copy()}) to keep it past the next one.
+     * one row object: {@link #prefixCopier} keeps what must outlive the next row.
      */
     static RDD<InternalRow> of(Dataset<Row> ds) {
         return ds.queryExecution().toRdd();
@@ -30,5 +36,80 @@ final class InternalRows {
     /** A DataFrame over rows that hold values in Spark's internal form for {@code schema}. */
     static Dataset<Row> toDataFrame(SparkSession spark, RDD<InternalRow> rows, StructType schema) {
         return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows, schema, false);
+    }
+
+    /** Copies of the first columns of rows, of these types: compact rows of their own (apply, then copy). */
+    static UnsafeProjection prefixCopier(DataType[] types) {
+        return UnsafeProjection.create(types);
+    }
+
+    /**
+     * Copies column {@code ordinal} of {@code row}, an {@code array<double>}, into
+     * {@code x[off..off+n)} without boxing; null when it is a good row's, else the fault.
+     */
+    static RowFault readFeatures(InternalRow row, int ordinal, double[] x, int off, int n) {
+        if (row.isNullAt(ordinal)) {
+            return FeatureRows.NULL_FEATURES;
+        }
+        ArrayData a = row.getArray(ordinal);
+        int length = a.numElements();
+        if (length != n) {
+            return FeatureRows.wrongLength(length, n);
+        }
+        for (int j = 0; j < n; j++) {
+            if (a.isNullAt(j)) {
+                return FeatureRows.nullEntry(j);
+            }
+            double d = a.getDouble(j);
+            if (!Double.isFinite(d)) {
+                return FeatureRows.nonFinite(j, d);
+            }
+            x[off + j] = d;
+        }
+        return null;
+    }
+
+    /**
+     * Output rows of a schema, set column by column into one reused row and handed out in
+     * Spark's compact form ({@link #build}); a built row is valid until the next is built.
+     */
+    static final class RowBuilder {
+        private final DataType[] types;
+        private final SpecificInternalRow row;
+        private final UnsafeProjection compact;
+
+        RowBuilder(StructType schema) {
+            this.types = new DataType[schema.size()];
+            for (int i = 0; i < types.length; i++) {
+                types[i] = schema.fields()[i].dataType();
+            }
+            this.row = new SpecificInternalRow(schema);
+            this.compact = UnsafeProjection.create(schema);
+        }
+
+        /** Column {@code column} from column {@code from} of {@code source} (of the same type). */
+        void copy(int column, InternalRow source, int from) {
+            if (source.isNullAt(from)) {
+                row.setNullAt(column);
+            } else {
+                row.update(column, source.get(from, types[column]));
+            }
+        }
+
+        void setDouble(int column, double value) {
+            row.setDouble(column, value);
+        }
+
+        void setDoubles(int column, double[] values) {
+            row.update(column, UnsafeArrayData.fromPrimitiveArray(values));
+        }
+
+        void setString(int column, String value) {
+            row.update(column, UTF8String.fromString(value));
+        }
+
+        InternalRow build() {
+            return compact.apply(row);
+        }
     }
 }

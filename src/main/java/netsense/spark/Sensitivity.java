@@ -151,9 +151,9 @@ public final class Sensitivity {
                 throw new IllegalArgumentException("column \"" + column + "\": dimension mismatch: expecting "
                         + width + " but got " + n);
             }
-            String fault = FeatureRows.read(value, block, staged * width, width);
+            RowFault fault = FeatureRows.read(value, block, staged * width, width);
             if (fault != null) {
-                throw new IllegalArgumentException("column \"" + column + "\": " + fault.replace("feature ", "entry "));
+                throw new IllegalArgumentException("column \"" + column + "\": " + fault.reason().replace("feature ", "entry "));
             }
             if (++staged == GradientJob.DEFAULT_BLOCK_ROWS) {
                 flush();

@@ -54,8 +54,7 @@ class BadRowsTest extends SparkTestBase {
     }
 
     GradientJob.Options options(Path model, Path input, Path out, Mode mode) {
-        return new GradientJob.Options(model.toString(), input.toString(), out.toString(), null, null, null, null,
-                null, mode, false, 16);
+        return GradientJob.Options.builder(model.toString(), input.toString(), out.toString()).mode(mode).blockRows(16).build();
     }
 
     @Test

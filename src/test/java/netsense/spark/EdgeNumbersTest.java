@@ -44,9 +44,7 @@ class EdgeNumbersTest extends SparkTestBase {
 
     GradientJob.Result run(Network net, Path input, String out, int blockRows, BlockKernel.Precision precision)
             throws Exception {
-        return new GradientJob(spark, new GradientJob.Options(model(out + "-model", net).toString(), input.toString(),
-                tmp.resolve(out).toString(), null, null, null, null, null, Mode.PERMISSIVE, false, blockRows,
-                precision)).execute();
+        return new GradientJob(spark, GradientJob.Options.builder(model(out + "-model", net).toString(), input.toString(), tmp.resolve(out).toString()).mode(Mode.PERMISSIVE).blockRows(blockRows).precision(precision).build()).execute();
     }
 
     /** σ'(z) = e^−|z| / (1 + e^−|z|)², by hand. */

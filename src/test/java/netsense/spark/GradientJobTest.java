@@ -52,8 +52,7 @@ class GradientJobTest extends SparkTestBase {
         List<Row> rows = randomRows(2, 2500, 7);
         Path input = parquet("in", rows, SCHEMA, 3);
         Path out = tmp.resolve("out");
-        GradientJob.Result result = new GradientJob(spark, new GradientJob.Options(model("m", net).toString(),
-                input.toString(), out.toString(), null, null, null, List.of("tag"), null, null, false, 100)).execute();
+        GradientJob.Result result = new GradientJob(spark, GradientJob.Options.builder(model("m", net).toString(), input.toString(), out.toString()).keepCols(List.of("tag")).blockRows(100).build()).execute();
 
         // the oracle: the core kernel and summary on the same rows, one block
         GradientKernel kernel = new GradientKernel(net, 0, rows.size());
@@ -141,8 +140,7 @@ class GradientJobTest extends SparkTestBase {
         for (int partitions : new int[] {1, 3, 17}) {
             Path input = parquet("in" + partitions, rows, SCHEMA, partitions);
             Path out = tmp.resolve("out" + partitions);
-            new GradientJob(spark, new GradientJob.Options(modelFile.toString(), input.toString(), out.toString(),
-                    null, null, null, null, null, null, false, 64)).execute();
+            new GradientJob(spark, GradientJob.Options.builder(modelFile.toString(), input.toString(), out.toString()).blockRows(64).build()).execute();
             summaries.put(partitions, summary(out));
             gradients.put(partitions, readSorted(out.resolve("gradients"), "id"));
         }

@@ -30,8 +30,7 @@ class InputFaultsTest extends SparkTestBase {
             .add("features", DataTypes.createArrayType(DataTypes.DoubleType, false));
 
     static GradientJob.Options options(Path model, Path input, Path out, String featuresCol, Mode mode) {
-        return new GradientJob.Options(model.toString(), input.toString(), out.toString(), featuresCol, null, null,
-                null, null, mode, false, 0);
+        return GradientJob.Options.builder(model.toString(), input.toString(), out.toString()).featuresCol(featuresCol).mode(mode).build();
     }
 
     Path vectorInput() {
@@ -110,7 +109,7 @@ class InputFaultsTest extends SparkTestBase {
         Path input = inputWithCorruptFiles(2);
         Path model = model("m", randomNetwork(1, 3, 4, 1));
         Path out = tmp.resolve("out");
-        GradientJob.Options o = options(model, input, out, null, null).withIgnoreCorruptFiles(true);
+        GradientJob.Options o = options(model, input, out, null, null).toBuilder().ignoreCorruptFiles(true).build();
         GradientJob.Result r = new GradientJob(spark, o).execute();
         assertEquals(30, r.rows().input());
         assertEquals(30, r.rows().ok());
@@ -128,8 +127,8 @@ class InputFaultsTest extends SparkTestBase {
     void noSkippedFilesIsAnEmptyList() throws Exception {
         Path input = inputWithCorruptFiles(0);
         Path out = tmp.resolve("out");
-        new GradientJob(spark, options(model("m", randomNetwork(1, 3, 4, 1)), input, out, null, null)
-                .withIgnoreCorruptFiles(true)).execute();
+        new GradientJob(spark, options(model("m", randomNetwork(1, 3, 4, 1)), input, out, null, null).toBuilder()
+                .ignoreCorruptFiles(true).build()).execute();
         assertEquals(0, summary(out).get("skipped_files").size());
     }
 
@@ -154,14 +153,12 @@ class InputFaultsTest extends SparkTestBase {
                         + " are case-insensitive)"));
         for (var c : clashes.entrySet()) {
             InvalidSetupException e = assertThrows(InvalidSetupException.class, () -> new GradientJob(spark,
-                    new GradientJob.Options(model.toString(), input.toString(), tmp.resolve("x").toString(), null,
-                            null, null, List.of(c.getKey()), null, null, false, 0)).execute());
+                    GradientJob.Options.builder(model.toString(), input.toString(), tmp.resolve("x").toString()).keepCols(List.of(c.getKey())).build()).execute());
             assertEquals(c.getValue(), e.getMessage());
         }
         // resolved as Spark resolves them: ID → id, features → Features, label → Label
         Path out = tmp.resolve("out");
-        GradientJob.Result r = new GradientJob(spark, new GradientJob.Options(model.toString(), input.toString(),
-                out.toString(), "features", null, "ID", List.of("label", "LABEL"), null, null, false, 0)).execute();
+        GradientJob.Result r = new GradientJob(spark, GradientJob.Options.builder(model.toString(), input.toString(), out.toString()).featuresCol("features").idCol("ID").keepCols(List.of("label", "LABEL")).build()).execute();
         assertEquals(10, r.rows().ok());
         assertEquals(List.of("id", "Label", "output", "gradient", "grad_l1", "grad_l2", "grad_linf"),
                 List.of(spark.read().parquet(out.resolve("gradients").toString()).columns()));
@@ -171,13 +168,11 @@ class InputFaultsTest extends SparkTestBase {
                 .add("c", DataTypes.DoubleType);
         Path colInput = parquet("cols", List.of(RowFactory.create(1.0, 2.0, 3.0)), cols, 1);
         InvalidSetupException e = assertThrows(InvalidSetupException.class, () -> new GradientJob(spark,
-                new GradientJob.Options(model.toString(), colInput.toString(), tmp.resolve("y").toString(), null,
-                        List.of("a", "ERROR", "c"), null, null, null, null, false, 0)).execute());
+                GradientJob.Options.builder(model.toString(), colInput.toString(), tmp.resolve("y").toString()).featureCols(List.of("a", "ERROR", "c")).build()).execute());
         assertEquals("feature column \"ERROR\" would clash with the column \"error\" of rejected/ (column names"
                 + " are case-insensitive)", e.getMessage());
         InvalidSetupException twice = assertThrows(InvalidSetupException.class, () -> new GradientJob(spark,
-                new GradientJob.Options(model.toString(), colInput.toString(), tmp.resolve("y").toString(), null,
-                        List.of("a", "A", "c"), null, null, null, null, false, 0)).execute());
+                GradientJob.Options.builder(model.toString(), colInput.toString(), tmp.resolve("y").toString()).featureCols(List.of("a", "A", "c")).build()).execute());
         assertEquals("--feature-cols names the column \"a\" twice", twice.getMessage());
     }
 
@@ -241,8 +236,12 @@ class InputFaultsTest extends SparkTestBase {
         Network net = randomNetwork(1, 100_000, 1);
         var shared = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(net);
         // 21,000 rows × 100,000 features: 16.8 GB per buffer, more than any test heap
-        GradientRowsFunction f = new GradientRowsFunction(shared, 0, Mode.PERMISSIVE,
-                GradientRowsFunction.Emit.GRADIENTS, 21_000, 0, 1, -1, null, null);
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("features", org.apache.spark.sql.types.DataTypes.createArrayType(
+                        org.apache.spark.sql.types.DataTypes.DoubleType));
+        GradientPass f = new GradientPass(shared, KernelFactory.NETSENSE,
+                new GradientPass.Settings(0, Mode.PERMISSIVE, 21_000, netsense.core.BlockKernel.Precision.FLOAT64),
+                new RowLayout(schema, 0, 0, -1, null, false), GradientJob.gradientSchema(schema, 0), null);
         Failures.NotEnoughMemoryException e = assertThrows(Failures.NotEnoughMemoryException.class,
                 () -> f.call(java.util.Collections.emptyIterator()));
         String line = "out of memory allocating a block of 21000 rows × 100000 features: raise --driver-memory"

@@ -132,8 +132,7 @@ class InputFormatsTest extends SparkTestBase {
         }
         Path input = parquet("in", rows, schema, 2);
         Path model = model("m", net);
-        runAndCheck(input, net, 0, expected, new GradientJob.Options(model.toString(), input.toString(),
-                tmp.resolve("out").toString(), "vec", null, null, null, null, null, false, 0));
+        runAndCheck(input, net, 0, expected, GradientJob.Options.builder(model.toString(), input.toString(), tmp.resolve("out").toString()).featuresCol("vec").build());
     }
 
     @Test
@@ -150,9 +149,7 @@ class InputFormatsTest extends SparkTestBase {
             expected[i] = new double[] {x[i][0], b, c};
         }
         Path input = parquet("in", rows, schema, 3);
-        GradientJob.Options options = new GradientJob.Options(model("m", small).toString(), input.toString(),
-                tmp.resolve("out").toString(), null, List.of("a", "b", "c"), "key", List.of("note"), null, null,
-                false, 0);
+        GradientJob.Options options = GradientJob.Options.builder(model("m", small).toString(), input.toString(), tmp.resolve("out").toString()).featureCols(List.of("a", "b", "c")).idCol("key").keepCols(List.of("note")).build();
         GradientJob.Result r = new GradientJob(spark, options).execute();
         assertEquals(List.of("a", "b", "c"), r.dimensionNames());
         List<Row> out = readSorted(tmp.resolve("out").resolve("gradients"), "key");
@@ -181,9 +178,7 @@ class InputFormatsTest extends SparkTestBase {
             rows.add(RowFactory.create((long) i, x[i]));
         }
         Path input = parquet("in", rows, schema, 2);
-        GradientJob.Result r = new GradientJob(spark, new GradientJob.Options(model("m", net).toString(),
-                input.toString(), tmp.resolve("out").toString(), null, null, null, null, null, null, false, 0,
-                netsense.core.BlockKernel.Precision.FLOAT32)).execute();
+        GradientJob.Result r = new GradientJob(spark, GradientJob.Options.builder(model("m", net).toString(), input.toString(), tmp.resolve("out").toString()).precision(netsense.core.BlockKernel.Precision.FLOAT32).build()).execute();
         assertEquals(ROWS, r.rows().ok());
         GradientKernel kernel = new GradientKernel(net, 0, 1);
         double[] y = new double[1];
@@ -211,8 +206,7 @@ class InputFormatsTest extends SparkTestBase {
         }
         Path input = parquet("in", rows, schema, 2);
         Path model = model("m3", three);
-        runAndCheck(input, three, 2, x, new GradientJob.Options(model.toString(), input.toString(),
-                tmp.resolve("out").toString(), null, null, null, null, 2, null, false, 0));
+        runAndCheck(input, three, 2, x, GradientJob.Options.builder(model.toString(), input.toString(), tmp.resolve("out").toString()).outputIndex(2).build());
         assertEquals(2, summary(tmp.resolve("out")).at("/model/output_index").asInt());
         InvalidSetupException e = assertThrows(InvalidSetupException.class, () -> new GradientJob(spark,
                 options(model, input, "out2")).execute());

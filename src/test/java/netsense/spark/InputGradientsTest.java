@@ -201,8 +201,7 @@ class InputGradientsTest extends SparkTestBase {
 
     /** The message the command line gives for the same model and features column. */
     String jobMessage(Path model, Path input, String featuresCol, Integer outputIndex) {
-        GradientJob.Options o = new GradientJob.Options(model.toString(), input.toString(),
-                tmp.resolve("refused").toString(), featuresCol, null, null, null, outputIndex, null, false, 0);
+        GradientJob.Options o = GradientJob.Options.builder(model.toString(), input.toString(), tmp.resolve("refused").toString()).featuresCol(featuresCol).outputIndex(outputIndex).build();
         return assertThrows(InvalidSetupException.class, () -> new GradientJob(spark, o).execute()).getMessage();
     }
 

@@ -46,8 +46,7 @@ class OutputSafetyTest extends SparkTestBase {
     }
 
     private GradientJob.Result run(Path input, String output, Mode mode, boolean overwrite) throws IOException {
-        return new GradientJob(spark, new GradientJob.Options(model.toString(), input.toString(), output, null, null,
-                null, null, null, mode, overwrite, 0)).execute();
+        return new GradientJob(spark, GradientJob.Options.builder(model.toString(), input.toString(), output).mode(mode).overwrite(overwrite).build()).execute();
     }
 
     private static boolean isStaging(org.apache.hadoop.fs.Path p) {

@@ -1,0 +1,176 @@
+package netsense.spark;
+
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicBoolean;
+import netsense.core.BlockKernel;
+import netsense.core.GradientKernel;
+import netsense.core.Network;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * The job's pass over the input: each partition streams through the kernel in blocks of rows
+ * ({@link GradientBlock}), in Spark's internal row form ({@link InternalRows}), and comes out
+ * as the good rows of {@code gradients/}: {@code [carried..., output, gradient, grad_l1,
+ * grad_l2, grad_linf]}. Bad rows are counted (or, under failfast, stop the job); what the
+ * partition adds up goes to the accumulator when it is done.
+ *
+ * <p>Why the statistics are right under retries and speculation: the accumulator is updated
+ * in the tasks of the write's own (result) stage, and Spark merges a result-stage task's
+ * accumulator updates once, from the one successful attempt of each partition. A shuffle
+ * before the write, or reading the accumulator of an earlier stage, would break that: a
+ * recomputed map stage counts again (see TaskRetriesTest).
+ */
+final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LogManager.getLogger(GradientPass.class);
+    private static final AtomicBoolean LOGGED = new AtomicBoolean();
+
+    /** What both passes compute: the output, what a bad row does, rows per block, the arithmetic. */
+    record Settings(int outputIndex, Mode mode, int blockRows, BlockKernel.Precision precision)
+            implements java.io.Serializable {}
+
+    private final Broadcast<Network> network;
+    private final KernelFactory kernels;
+    private final Settings settings;
+    private final RowLayout layout;
+    private final StructType output;
+    private final TallyAccumulator tally;
+
+    GradientPass(Broadcast<Network> network, KernelFactory kernels, Settings settings, RowLayout layout,
+                 StructType output, TallyAccumulator tally) {
+        this.network = network;
+        this.kernels = kernels;
+        this.settings = settings;
+        this.layout = layout;
+        this.output = output;
+        this.tally = tally;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+        if (LOGGED.compareAndSet(false, true)) {
+            LOG.info("kernel in this JVM: {}", GradientKernel.backend());
+        }
+        return new Blocks(rows);
+    }
+
+    static int partitionId() {
+        TaskContext task = TaskContext.get();
+        return task == null ? -1 : task.partitionId();
+    }
+
+    private final class Blocks extends BlockedRows<InternalRow, InternalRow> {
+        private final Network net = network.value();
+        private final int n1 = net.inputWidth();
+        private final int blockRows = settings.blockRows();
+        private final int partition = partitionId();
+        private final JobTally local = new JobTally(n1, partition);
+        private final GradientBlock engine;
+        private final UnsafeProjection carried = InternalRows.prefixCopier(layout.types(layout.carried()));
+        private final InternalRow[] kept = new InternalRow[blockRows];
+        private final InternalRows.RowBuilder out = new InternalRows.RowBuilder(output);
+        private boolean reported;
+        private UTF8String file;
+        private long fileRows;
+
+        Blocks(Iterator<InternalRow> in) {
+            super(in);
+            try {
+                engine = new GradientBlock(kernels.create(net, settings.outputIndex(), blockRows, settings.precision()),
+                        n1, blockRows);
+            } catch (OutOfMemoryError e) {
+                throw new Failures.NotEnoughMemoryException("allocating a block of " + blockRows + " rows × " + n1
+                        + " features", e);
+            }
+        }
+
+        @Override
+        protected String describeBlocks() {
+            return "blocks of " + blockRows + " rows × " + n1 + " features";
+        }
+
+        @Override
+        protected int nextBlock() {
+            int read = 0;
+            while (!engine.isFull() && in.hasNext()) {
+                InternalRow row = in.next();
+                read++;
+                if (layout.files()) {
+                    countFile(row.getUTF8String(layout.file()));
+                }
+                RowFault fault = engine.stage(row, layout.features());
+                if (fault != null) {
+                    reject(row, fault);
+                } else if (layout.carried() > 0) {
+                    kept[engine.staged() - 1] = carried.apply(row).copy(); // the input row is reused by Spark
+                }
+            }
+            local.countInput(read);
+            int filled = engine.staged();
+            int good = engine.compute();
+            for (int r = 0, g = 0; r < filled; r++) { // the good rows' carried values to the front
+                RowFault fault = engine.fault(r);
+                if (fault != null) {
+                    reject(kept[r], fault);
+                } else {
+                    kept[g++] = kept[r];
+                }
+            }
+            local.summary().addBlockWithNorms(engine.outputs(), 0, engine.gradients(), 0, good, engine.norms());
+            return good;
+        }
+
+        @Override
+        protected InternalRow row(int i) {
+            for (int c = 0; c < layout.carried(); c++) {
+                out.copy(c, kept[i], c);
+            }
+            engine.putResult(i, out, layout.carried());
+            kept[i] = null;
+            return out.build();
+        }
+
+        @Override
+        protected void finished() {
+            if (!reported) {
+                reported = true;
+                flushFile();
+                local.countRecomputed(engine.rowsRecomputed());
+                tally.add(local);
+            }
+        }
+
+        /** @param row the input row, or the copy of its carried columns (where the id is) */
+        private void reject(InternalRow row, RowFault fault) {
+            if (settings.mode() == Mode.FAILFAST) {
+                throw new BadRowException(layout.describe(row, partition), fault);
+            }
+            local.countRejected(fault.kind().label());
+        }
+
+        /** Rows per input file, counted as runs: a task reads its files one after the other. */
+        private void countFile(UTF8String name) {
+            if (!name.equals(file)) {
+                flushFile();
+                file = name.clone();
+            }
+            fileRows++;
+        }
+
+        private void flushFile() {
+            if (file != null) {
+                local.countFileRows(file.toString(), fileRows);
+            }
+            file = null;
+            fileRows = 0;
+        }
+    }
+}
