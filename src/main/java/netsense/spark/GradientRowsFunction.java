@@ -224,6 +224,11 @@ public final class GradientRowsFunction implements MapPartitionsFunction<Row, Ro
             return "in partition " + (task == null ? "?" : String.valueOf(task.partitionId()));
         }
 
+        /**
+         * Hands the partition's tally to the accumulator once its rows are all out. Correct only
+         * because this runs inside the write's result stage (see GradientJob): the update
+         * travels with the task's result and is dropped if the attempt fails afterwards.
+         */
         private void report() {
             if (!reported && tally != null) {
                 reported = true;
