@@ -31,42 +31,85 @@ netsense_build() {
       || { cat "$log" >&2; die "the build failed (above; also in $log)"; }
   fi
   [[ -f "$NETSENSE_JAR" ]] || die "missing $NETSENSE_JAR after the build"
+  local list="$NETSENSE_HOME/target/command-options.txt"
+  if [[ ! -s "$list" || "$NETSENSE_JAR" -nt "$list" ]]; then
+    "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$NETSENSE_JAR:$(cat "$NETSENSE_CLASSPATH_FILE")" netsense.cli.OptionNames \
+      > "$list.tmp" && mv "$list.tmp" "$list" || die "could not list the commands' options (netsense.cli.OptionNames)"
+  fi
+}
+
+# Spark-submit's own options (Spark 4: SparkSubmitOptionParser) that take a value; and its flags.
+SPARK_VALUED=" --archives --conf -c --deploy-mode --driver-class-path --driver-cores --driver-java-options
+  --driver-library-path --driver-memory --exclude-packages --executor-cores --executor-memory --files --jars
+  --keytab --kill --name --num-executors --packages --principal --properties-file --proxy-user --py-files
+  --queue --remote --repositories --status --total-executor-cores "
+SPARK_VALUED="${SPARK_VALUED//$'\n'/ }"
+SPARK_FLAGS=" --supervise --verbose -v --load-spark-defaults "
+
+# Splits a command line into SPARK_ARGS (for spark-submit) and APP_ARGS (for the command), and
+# sets SPARK_MASTER, DRIVER_MEMORY, DRIVER_JAVA_OPTIONS, DRIVER_CP. The command's own options
+# (listed from its picocli annotations into target/command-options.txt by netsense_build) and
+# --help/--version go to the command; --master is the script's; everything else — Spark's
+# options, in "--opt value" or "--opt=value" form, and options neither knows — to spark-submit.
+# Usage: netsense_split_args COMMAND ARGS...
+netsense_split_args() {
+  local command="$1"; shift
+  local list="${NETSENSE_OPTIONS_FILE:-$NETSENSE_HOME/target/command-options.txt}" c name kind
+  declare -A own=()
+  [[ -f "$list" ]] || die "missing $list (the command's options; made by the build)"
+  while read -r c name kind; do
+    [[ "$c" == "$command" ]] && own["$name"]="$kind"
+  done < "$list"
+  SPARK_ARGS=(); APP_ARGS=(); SPARK_MASTER="${MASTER:-}"; DRIVER_MEMORY=""; DRIVER_JAVA_OPTIONS=""; DRIVER_CP=""
+  while (( $# )); do
+    local arg="$1" value="" inline=0
+    name="$arg"
+    if [[ "$arg" == --*=* ]]; then name="${arg%%=*}"; value="${arg#*=}"; inline=1; fi
+    shift
+    if [[ "$arg" == "--" ]]; then
+      APP_ARGS+=("$@"); break
+    elif [[ "$name" == "--class" ]]; then
+      die "--class: the main class is netsense's own (netsense.cli.Main)"
+    elif [[ "$name" == "--master" || "$SPARK_VALUED" == *" $name "* ]]; then
+      if (( ! inline )); then
+        (( $# )) || die "$name needs a value"
+        value="$1"; shift
+      fi
+      case "$name" in
+        --master) SPARK_MASTER="$value"; continue ;;
+        --driver-memory) DRIVER_MEMORY="$value" ;;
+        --driver-java-options) DRIVER_JAVA_OPTIONS="$value" ;;
+        --driver-class-path) DRIVER_CP="$value" ;;
+      esac
+      SPARK_ARGS+=("$name" "$value")
+    elif [[ -n "${own[$name]+x}" || "$name" == --help || "$name" == -h || "$name" == --version || "$name" == -V ]]; then
+      APP_ARGS+=("$arg")
+      if [[ "${own[$name]:-}" == value ]] && (( ! inline && $# )); then APP_ARGS+=("$1"); shift; fi
+    elif [[ "$SPARK_FLAGS" == *" $arg "* ]]; then
+      SPARK_ARGS+=("$arg")
+    elif [[ "$arg" == -* ]]; then
+      # an option neither knows: spark-submit's to judge, with its value when one follows
+      SPARK_ARGS+=("$arg")
+      if (( ! inline && $# )) && [[ "$1" != -* ]]; then SPARK_ARGS+=("$1"); shift; fi
+    else
+      APP_ARGS+=("$arg")
+    fi
+  done
 }
 
 netsense_submit() {
   local command="$1"; shift
-  local spark_args=() app_args=() progress master="${MASTER:-}" driver_memory="" driver_java_options="" driver_cp=""
-  while (( $# )); do
-    case "$1" in
-      --master|--deploy-mode|--conf|-c|--driver-memory|--driver-java-options|--driver-library-path|\
-      --driver-class-path|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|\
-      --driver-cores|--jars|--packages|--exclude-packages|--repositories|--files|--archives|--name|\
-      --properties-file|--queue|--principal|--keytab|--proxy-user)
-        (( $# >= 2 )) || die "$1 needs a value"
-        case "$1" in
-          --master) master="$2" ;;
-          --driver-memory) driver_memory="$2"; spark_args+=("$1" "$2") ;;
-          --driver-java-options) driver_java_options="$2"; spark_args+=("$1" "$2") ;;
-          --driver-class-path) driver_cp="$2"; spark_args+=("$1" "$2") ;;
-          *) spark_args+=("$1" "$2") ;;
-        esac
-        shift 2 ;;
-      --master=*) master="${1#--master=}"; shift ;;
-      --driver-memory=*) driver_memory="${1#*=}"; spark_args+=("$1"); shift ;;
-      --conf=*|--deploy-mode=*|--executor-memory=*|--executor-cores=*|--num-executors=*|--total-executor-cores=*|\
-      --driver-cores=*|--jars=*|--packages=*|--files=*|--archives=*|--name=*|--properties-file=*|--queue=*)
-        spark_args+=("$1"); shift ;;
-      --supervise|--verbose|--load-spark-defaults) spark_args+=("$1"); shift ;;
-      *) app_args+=("$1"); shift ;;
-    esac
-  done
+  netsense_build
+  netsense_split_args "$command" "$@"
+  local spark_args=(${SPARK_ARGS[@]+"${SPARK_ARGS[@]}"}) app_args=(${APP_ARGS[@]+"${APP_ARGS[@]}"}) progress
+  local master="$SPARK_MASTER" driver_memory="$DRIVER_MEMORY" driver_java_options="$DRIVER_JAVA_OPTIONS"
+  local driver_cp="$DRIVER_CP"
   master="${master:-local[*]}"
   # Spark's console progress bar only where someone watches: stderr is a terminal
   if [[ " ${spark_args[*]+"${spark_args[*]}"} " != *"spark.ui.showConsoleProgress"* ]]; then
     if [[ -t 2 ]]; then progress=true; else progress=false; fi
     spark_args+=(--conf "spark.ui.showConsoleProgress=$progress")
   fi
-  netsense_build
   export NETSENSE_LAUNCHER="${NETSENSE_LAUNCHER:-jobs/$command}"
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   if [[ -n "${SPARK_HOME:-}" ]]; then

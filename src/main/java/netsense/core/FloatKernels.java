@@ -80,15 +80,8 @@ final class FloatKernels {
     }
 
     static Backend vectorWithNativeBlas() {
-        if (!Kernels.vectorAvailable()) {
-            return null;
-        }
-        try {
-            return new Backend(new VectorFloatProduct(), new Blas(dev.ludovic.netlib.blas.NativeBLAS.getInstance()),
-                    Kernels.NATIVE_FROM, true);
-        } catch (RuntimeException | LinkageError e) {
-            return null;
-        }
+        dev.ludovic.netlib.blas.BLAS blas = Kernels.vectorAvailable() ? NativeBlas.instance() : null;
+        return blas == null ? null : new Backend(new VectorFloatProduct(), new Blas(blas), Kernels.NATIVE_FROM, true);
     }
 
     private static Backend choose() {

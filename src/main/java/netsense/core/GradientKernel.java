@@ -124,7 +124,9 @@ public final class GradientKernel implements BlockKernel {
 
     /** The implementations this JVM runs, in words (for logs). */
     public static String backend() {
-        return Kernels.DEFAULT.describe() + "; " + FloatKernels.DEFAULT.describe();
+        String kernels = Kernels.DEFAULT.describe() + "; " + FloatKernels.DEFAULT.describe(); // loads BLAS first
+        String blas = NativeBlas.status();
+        return kernels + "; " + (blas != null ? blas : "native BLAS: not tried (-Dnetsense.blas=off or no Vector API)");
     }
 
     public Network network() {

@@ -66,12 +66,10 @@ final class Kernels {
         }
     }
 
+    /** Native BLAS, or null: {@link NativeBlas#status()} says why. */
     static MatrixProduct nativeBlas() {
-        try {
-            return new BlasProduct(dev.ludovic.netlib.blas.NativeBLAS.getInstance());
-        } catch (RuntimeException | LinkageError e) {
-            return null;
-        }
+        dev.ludovic.netlib.blas.BLAS blas = NativeBlas.instance();
+        return blas == null ? null : new BlasProduct(blas);
     }
 
     /** What the system properties and this JVM allow: the Vector API, and native BLAS beside it. */

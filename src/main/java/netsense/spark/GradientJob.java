@@ -366,6 +366,14 @@ public final class GradientJob {
         StructType gradientSchema = gradientSchema(projected, carried.size());
         GradientPass gradientPass = new GradientPass(shared, options.kernels(), settings, layout, gradientSchema, tally);
         LOG.info("phase 1: gradients of {} → {}", options.input(), options.output());
+        // The statistics are right under task retries, speculation and lost executors only
+        // because the tally is added in THIS stage, the result stage of the write: Spark merges
+        // a result task's accumulator updates once per partition, from its successful attempt
+        // (failed, killed and commit-denied attempts count nothing). A shuffle between
+        // mapPartitions and the write (repartition, coalesce with shuffle, a sort), or reading
+        // the tally from any other stage, moves the updates into a map stage, whose tasks Spark
+        // may rerun or run twice successfully — and the counts would then be doubled.
+        // TaskRetriesTest checks failed and speculated attempts of this stage against a clean run.
         try {
             InternalRows.toDataFrame(spark, internal.mapPartitions(gradientPass).rdd(), gradientSchema)
                     .write().parquet(new Path(staging, "gradients").toString());

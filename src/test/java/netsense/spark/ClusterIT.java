@@ -150,13 +150,33 @@ class ClusterIT extends SparkTestBase {
         return path;
     }
 
+    /** A jar of the test's file system ({@link FlakyFileSystem}), for the driver's and executors' class path. */
+    static Path testFileSystemJar() throws IOException {
+        Path jar = work.resolve("flaky-fs.jar");
+        Path classes = Path.of(FlakyFileSystem.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path folder = classes.resolve("netsense/spark");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             var files = Files.list(folder)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("FlakyFileSystem")).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry("netsense/spark/" + f.getFileName()));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
     List<String> submit(Path model, Path input, Path output, Path events, String... more) throws IOException {
+        return submit(model, input, output.toString(), events, more);
+    }
+
+    List<String> submit(Path model, Path input, String output, Path events, String... more) throws IOException {
         Files.createDirectories(events);
         List<String> cmd = new ArrayList<>(List.of("jobs/gradients", "--master", master,
                 "--conf", "spark.executor.memory=512m",
                 "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
                 "--conf", "spark.eventLog.compress=false",
-                "--model", model.toString(), "--input", input.toString(), "--output", output.toString()));
+                "--model", model.toString(), "--input", input.toString(), "--output", output));
         cmd.addAll(List.of(more));
         return cmd;
     }
@@ -231,10 +251,16 @@ class ClusterIT extends SparkTestBase {
         Path events = work.resolve("events-2");
         Path output = work.resolve("faulted");
         long t0 = System.nanoTime();
-        // one task per file, each pausing 400 ms: about 6 s of work on two executors
-        Process job = start(submit(model, input, output, events,
+        // one task per file, each first attempt pausing 400 ms as it closes its output file (the test's
+        // own file system, on the executors' class path): about 6 s of work on two executors
+        Path jar = testFileSystemJar();
+        Process job = start(submit(model, input, FlakyFileSystem.uri(output), events,
                 "--conf", "spark.sql.files.maxPartitionBytes=4096",
-                "--conf", GradientJob.TEST_BLOCK_DELAY + "=400"));
+                "--driver-class-path", jar.toString(), "--conf", "spark.executor.extraClassPath=" + jar,
+                "--conf", "spark.hadoop.fs.flaky.impl=" + FlakyFileSystem.class.getName(),
+                "--conf", "spark.hadoop.fs.flaky.impl.disable.cache=true",
+                "--conf", "spark.hadoop.flaky.path=/gradients/", "--conf", "spark.hadoop.flaky.sleep.modulo=1",
+                "--conf", "spark.hadoop.flaky.sleep.millis=400"));
         // kill an executor once it has run two tasks of the write stage: it is then inside a third
         ProcessHandle victim = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

@@ -29,16 +29,53 @@ public abstract class SparkTestBase {
         spark = session();
     }
 
+    static final String SHARED_MASTER = "local[2]";
+
+    /** The shared local[2] session (started again if a test had a session of its own). */
     public static synchronized SparkSession session() {
+        SparkSession current = SparkSession.getDefaultSession().getOrElse(() -> null);
+        if (current != null && !SHARED_MASTER.equals(current.sparkContext().master())) {
+            stopSession();
+        }
+        return builder(SHARED_MASTER).getOrCreate();
+    }
+
+    /**
+     * A session of its own (another master, settings that only a new SparkContext takes) in
+     * place of the shared one: a JVM holds one SparkContext, so the shared session is stopped
+     * first; {@link #session()} starts it again for the next test class. Stop it with
+     * {@link #stopSession()}.
+     */
+    static synchronized SparkSession exclusiveSession(String master, java.util.Map<String, String> conf) {
+        stopSession();
+        SparkSession.Builder b = builder(master);
+        conf.forEach(b::config);
+        return b.getOrCreate();
+    }
+
+    /** Stops the JVM's session and SparkContext, if any. */
+    static synchronized void stopSession() {
+        SparkSession.getActiveSession().foreach(s -> {
+            s.stop();
+            return null;
+        });
+        SparkSession.getDefaultSession().foreach(s -> {
+            s.stop();
+            return null;
+        });
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
+    }
+
+    private static SparkSession.Builder builder(String master) {
         return SparkSession.builder()
-                .master("local[2]")
+                .master(master)
                 .appName("netsense tests")
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", "2")
-                .getOrCreate();
+                .config("spark.sql.shuffle.partitions", "2");
     }
 
     /** A network written as a model file. */
