@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import netsense.core.Activation;
+import netsense.core.BlockGradient;
 import netsense.core.BlockKernel;
 import netsense.core.Network;
 import netsense.core.RandomNetworks;
@@ -107,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The copy job's "kernel": the features where the gradients go, 0.5 as the output, no gradient math. */
-    static final class CopyKernel implements BlockKernel {
+    static final class CopyKernel implements BlockGradient {
         private final int width;
         private final int maxRows;
 

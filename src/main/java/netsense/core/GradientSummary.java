@@ -17,6 +17,16 @@ import java.io.Serializable;
  * neither under- nor overflow for any finite gradient ({@link Moments}, {@link #rowNorms}); a
  * constant column has standard deviation exactly 0, and −0.0 comes out as 0.0. Serializable
  * compactly.
+ *
+ * <p><b>Weights</b> ({@link #addWeightedBlock}): each row may carry a <em>frequency weight</em>,
+ * a whole number w ≥ 0 — the row counts as w copies of itself, as in a bootstrap replicate's
+ * Poisson weights. Every figure is then that of the rows repeated w times: weighted means, the
+ * sample standard deviation with W − 1 in the denominator (W = Σw), extremes over the rows of
+ * weight &gt; 0, and quantiles from sketches that take a row of weight w as w updates (the same
+ * sketch as the repeated rows give, at a cost proportional to w). A row of weight 0 does not
+ * count; {@link #count()} is the number of rows of weight &gt; 0 and {@link #weight()} is W.
+ * Unweighted rows are rows of weight 1: the unweighted methods give the same figures, bit for
+ * bit, as they did before weights existed.
  */
 public final class GradientSummary implements Serializable {
     private static final long serialVersionUID = 2L;
@@ -73,9 +83,14 @@ public final class GradientSummary implements Serializable {
         return dimensions;
     }
 
-    /** The number of rows summarised. */
+    /** The number of rows summarised (of weight &gt; 0). */
     public long count() {
         return gradient.count();
+    }
+
+    /** W, the total weight of the rows summarised: {@link #count()} when no row was weighted. */
+    public double weight() {
+        return gradient.weight();
     }
 
     /**
@@ -128,17 +143,7 @@ public final class GradientSummary implements Serializable {
      * @param norms Modified unless null: {@code rows × 3} from 0, each row's L1, L2 and L∞ norm
      */
     public void addBlock(double[] outputs, int outOff, double[] gradients, int gradOff, int rows, double[] norms) {
-        java.util.Objects.checkFromIndexSize(gradOff, rows * dimensions, gradients.length);
-        double[] s = scratch(rows);
-        for (int r = 0; r < rows; r++) {
-            rowNorms(gradients, gradOff + r * dimensions, dimensions, s, SCALARS * r + Scalar.L1.ordinal());
-        }
-        add(outputs, outOff, gradients, gradOff, rows, s);
-        if (norms != null) {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(s, SCALARS * r + Scalar.L1.ordinal(), norms, 3 * r, 3);
-            }
-        }
+        addWithNorms(outputs, outOff, gradients, gradOff, rows, null, 0, norms);
     }
 
     /**
@@ -155,7 +160,44 @@ public final class GradientSummary implements Serializable {
         for (int r = 0; r < rows; r++) {
             System.arraycopy(norms, 3 * r, s, SCALARS * r + Scalar.L1.ordinal(), 3);
         }
-        add(outputs, outOff, gradients, gradOff, rows, s);
+        add(outputs, outOff, gradients, gradOff, rows, s, null, 0);
+    }
+
+    /**
+     * As {@link #addBlock(double[], int, double[], int, int)}, row r with the frequency weight
+     * {@code weights[weightOff + r]} (see the class comment). Not modified: any array. A weight
+     * that is negative, not a whole number or not finite is refused
+     * ({@link IllegalArgumentException}), as is a non-finite norm, before anything is added.
+     *
+     * @param norms Modified unless null: {@code rows × 3} from 0, each row's L1, L2 and L∞ norm
+     */
+    public void addWeightedBlock(double[] outputs, int outOff, double[] gradients, int gradOff, double[] weights,
+                                 int weightOff, int rows, double[] norms) {
+        java.util.Objects.checkFromIndexSize(weightOff, rows, weights.length);
+        for (int r = 0; r < rows; r++) {
+            double w = weights[weightOff + r];
+            if (!(w >= 0 && w == Math.rint(w) && w < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("row " + r + ": weight " + w
+                        + " is not a frequency weight (a whole number, 0 or more)");
+            }
+        }
+        addWithNorms(outputs, outOff, gradients, gradOff, rows, weights, weightOff, norms);
+    }
+
+    /** Computes each row's norms into the scratch, adds the rows, and hands the norms back unless null. */
+    private void addWithNorms(double[] outputs, int outOff, double[] gradients, int gradOff, int rows,
+                              double[] weights, int weightOff, double[] norms) {
+        java.util.Objects.checkFromIndexSize(gradOff, rows * dimensions, gradients.length);
+        double[] s = scratch(rows);
+        for (int r = 0; r < rows; r++) {
+            rowNorms(gradients, gradOff + r * dimensions, dimensions, s, SCALARS * r + Scalar.L1.ordinal());
+        }
+        add(outputs, outOff, gradients, gradOff, rows, s, weights, weightOff);
+        if (norms != null) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(s, SCALARS * r + Scalar.L1.ordinal(), norms, 3 * r, 3);
+            }
+        }
     }
 
     private double[] scratch(int rows) {
@@ -165,8 +207,12 @@ public final class GradientSummary implements Serializable {
         return rowScalars;
     }
 
-    /** Adds the rows whose norms are in s (SCALARS per row); refuses non-finite norms before adding anything. */
-    private void add(double[] outputs, int outOff, double[] gradients, int gradOff, int rows, double[] s) {
+    /**
+     * Adds the rows whose norms are in s (SCALARS per row), with their weights unless null;
+     * refuses non-finite norms before adding anything.
+     */
+    private void add(double[] outputs, int outOff, double[] gradients, int gradOff, int rows, double[] s,
+                     double[] weights, int weightOff) {
         java.util.Objects.checkFromIndexSize(outOff, rows, outputs.length);
         for (int r = 0; r < rows; r++) {
             for (int c = Scalar.L1.ordinal(); c <= Scalar.LINF.ordinal(); c++) {
@@ -179,12 +225,15 @@ public final class GradientSummary implements Serializable {
             s[SCALARS * r + Scalar.OUTPUT.ordinal()] = outputs[outOff + r];
         }
         for (int r = 0; r < rows; r++) {
+            long times = weights == null ? 1 : (long) weights[weightOff + r];
             for (int c = 0; c < SCALARS; c++) {
-                sketches[c].update(s[SCALARS * r + c]);
+                for (long t = 0; t < times; t++) {
+                    sketches[c].update(s[SCALARS * r + c]);
+                }
             }
         }
-        gradient.addBlock(gradients, gradOff, rows);
-        scalars.addBlock(s, 0, rows);
+        gradient.addBlock(gradients, gradOff, rows, weights, weightOff);
+        scalars.addBlock(s, 0, rows, weights, weightOff);
     }
 
     /** "L1", "L2" or "L∞". */

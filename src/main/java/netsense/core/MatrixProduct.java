@@ -9,7 +9,7 @@ package netsense.core;
  *
  * <p>Implementations: {@link PlainProduct} (plain loops, always there), {@link VectorProduct}
  * (the JDK Vector API, register-blocked) and {@link BlasProduct} (native BLAS dgemm through
- * Spark's bundled dev.ludovic.netlib). {@link Kernels} picks among them.
+ * Spark's bundled dev.ludovic.netlib). {@link Backends} picks among them.
  */
 abstract class MatrixProduct {
     abstract void multiplyAdd(double[] w, int wOff, int m, int n, double[] a, int aOff, int cols,

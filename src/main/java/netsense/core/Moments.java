@@ -19,14 +19,23 @@ import java.io.Serializable;
  * underflows for values near 1e-170 (the scaling is by powers of two, exact). A mean x² beyond
  * the double range is +∞. A constant column has standard deviation exactly 0 and its value as
  * mean, whatever the blocks and merges; −0.0 comes out as +0.0.
+ *
+ * <p><b>Weights.</b> A row may carry a weight w ≥ 0, read as a <em>frequency weight</em>: the
+ * row counts as w copies of itself (a bootstrap replicate's Poisson weights 0, 1, 2, ...). Then
+ * with W = Σw the figures are Σw·x/W, Σw·|x|/W, Σw·x²/W, the sample standard deviation
+ * √(Σw·(x − mean)²/(W − 1)) (undefined for W ≤ 1), and the extremes of the rows of weight &gt; 0;
+ * a row of weight 0 does not count at all. Any non-negative finite weight is accepted; the
+ * (W − 1) denominator is the right one for whole-number weights. Unweighted rows are rows of
+ * weight 1, with the same arithmetic, bit for bit, as before weights existed.
  */
 final class Moments implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     /** Math.getExponent of 0 and of subnormals: the scale of a column of zeros. */
     private static final int LOWEST = Double.MIN_EXPONENT - 1;
 
     private final int columns;
-    private long count;
+    private long count;              // rows of weight > 0
+    private double weight;           // W, their total weight (= count when unweighted)
     private final int[] exponent;    // sums in units of 2^exponent[j]; squares and M2 in 2^(2·exponent[j])
     private final double[] sumHi;
     private final double[] sumLo;
@@ -67,12 +76,43 @@ final class Moments implements Serializable {
         return count;
     }
 
+    /** W, the total weight of the rows (their number when unweighted). */
+    double weight() {
+        return weight;
+    }
+
     /**
      * Adds {@code rows} rows of {@code columns} values, row-major from {@code off}.
      * Not modified: data. Values must be finite.
      */
     void addBlock(double[] data, int off, int rows) {
-        if (rows == 0) {
+        addBlock(data, off, rows, null, 0);
+    }
+
+    /**
+     * Adds {@code rows} rows of {@code columns} values, row-major from {@code off}, row r with
+     * weight {@code weights[weightOff + r]} (a frequency weight: see the class comment), or 1
+     * when {@code weights} is null. Not modified: data, weights. Values must be finite; weights
+     * non-negative and finite ({@link IllegalArgumentException} otherwise, before anything is added).
+     */
+    void addBlock(double[] data, int off, int rows, double[] weights, int weightOff) {
+        double blockWeight = rows;
+        int counted = rows;
+        if (weights != null) {
+            java.util.Objects.checkFromIndexSize(weightOff, rows, weights.length);
+            blockWeight = 0;
+            counted = 0;
+            for (int r = 0; r < rows; r++) {
+                double w = weights[weightOff + r];
+                if (!(w >= 0 && w < Double.POSITIVE_INFINITY)) {
+                    throw new IllegalArgumentException("row " + r + ": weight " + w + " (weights are non-negative"
+                            + " and finite)");
+                }
+                blockWeight += w;
+                counted += w > 0 ? 1 : 0;
+            }
+        }
+        if (counted == 0) {
             return;
         }
         if (scratch == null) {
@@ -81,6 +121,9 @@ final class Moments implements Serializable {
         double[] s = scratch;
         java.util.Arrays.fill(s, 0.0);
         for (int r = 0; r < rows; r++) {
+            if (weights != null && weights[weightOff + r] == 0) {
+                continue;
+            }
             int o = off + r * columns;
             for (int j = 0; j < columns; j++) {
                 double x = data[o + j];
@@ -99,33 +142,45 @@ final class Moments implements Serializable {
             s[sc + j] = Math.scalb(1.0, -exponent[j]);
             s[3 * columns + j] = before == 0 ? 0.0 : scaledMean(j);
         }
+        double weightBefore = weight;
         for (int r = 0; r < rows; r++) {
+            double w = weights == null ? 1.0 : weights[weightOff + r];
+            if (w == 0) {
+                continue;
+            }
             int o = off + r * columns;
             for (int j = 0; j < columns; j++) {
                 double x = data[o + j] * s[sc + j];
-                s[j] += x;
-                addTo(sumHi, sumLo, j, x);
-                addTo(absHi, absLo, j, Math.abs(x));
-                addTo(sqHi, sqLo, j, x * x);
+                double wx = w * x;                  // x itself when unweighted
+                s[j] += wx;
+                addTo(sumHi, sumLo, j, wx);
+                addTo(absHi, absLo, j, Math.abs(wx));
+                addTo(sqHi, sqLo, j, wx * x);
             }
         }
         for (int j = 0; j < columns; j++) {
-            s[j] /= rows; // the block's centre
+            s[j] /= blockWeight; // the block's centre
         }
         for (int r = 0; r < rows; r++) {
+            double w = weights == null ? 1.0 : weights[weightOff + r];
+            if (w == 0) {
+                continue;
+            }
             int o = off + r * columns;
             for (int j = 0; j < columns; j++) {
                 double d = data[o + j] * s[sc + j] - s[j];
-                s[columns + j] += d;
-                s[2 * columns + j] += d * d;
+                double wd = w * d;
+                s[columns + j] += wd;
+                s[2 * columns + j] += wd * d;
             }
         }
-        count = before + rows;
+        count = before + counted;
+        weight = weightBefore + blockWeight;
         for (int j = 0; j < columns; j++) {
             double shift = s[columns + j];
-            double blockMean = s[j] + shift / rows;
-            double blockM2 = Math.max(0.0, s[2 * columns + j] - shift * shift / rows);
-            m2[j] = combineM2(m2[j], before, s[3 * columns + j], blockM2, rows, blockMean);
+            double blockMean = s[j] + shift / blockWeight;
+            double blockM2 = Math.max(0.0, s[2 * columns + j] - shift * shift / blockWeight);
+            m2[j] = combineM2(m2[j], weightBefore, s[3 * columns + j], blockM2, blockWeight, blockMean);
         }
     }
 
@@ -155,12 +210,13 @@ final class Moments implements Serializable {
             return;
         }
         long before = count;
+        double weightBefore = weight;
         for (int j = 0; j < columns; j++) {
             rescale(j, other.exponent[j]);
             int shift = other.exponent[j] - exponent[j]; // ≤ 0
             double meanB = Math.scalb(other.scaledMean(j), shift);
             double m2b = Math.scalb(other.m2[j], 2 * shift);
-            m2[j] = before == 0 ? m2b : combineM2(m2[j], before, scaledMean(j), m2b, other.count, meanB);
+            m2[j] = before == 0 ? m2b : combineM2(m2[j], weightBefore, scaledMean(j), m2b, other.weight, meanB);
             addTo(sumHi, sumLo, j, Math.scalb(other.sumHi[j], shift));
             addTo(sumHi, sumLo, j, Math.scalb(other.sumLo[j], shift));
             addTo(absHi, absLo, j, Math.scalb(other.absHi[j], shift));
@@ -171,15 +227,17 @@ final class Moments implements Serializable {
             max[j] = Math.max(max[j], other.max[j]);
         }
         count = before + other.count;
+        weight = weightBefore + other.weight;
     }
 
-    private static double combineM2(double m2a, long na, double meanA, double m2b, long nb, double meanB) {
-        if (na == 0) {
+    /** M2 of two parts of weights wa and wb (Chan et al.; row counts when unweighted). */
+    private static double combineM2(double m2a, double wa, double meanA, double m2b, double wb, double meanB) {
+        if (wa == 0) {
             return m2b;
         }
         double delta = meanB - meanA;
-        double n = (double) na + nb;
-        return m2a + m2b + delta * delta * ((double) na / n) * nb;
+        double w = wa + wb;
+        return m2a + m2b + delta * delta * (wa / w) * wb;
     }
 
     /** (hi, lo)[j] += x, keeping the rounding error of the addition in lo (Knuth's TwoSum). */
@@ -192,7 +250,7 @@ final class Moments implements Serializable {
     }
 
     private double scaledMean(int j) {
-        return (sumHi[j] + sumLo[j]) / count;
+        return (sumHi[j] + sumLo[j]) / weight;
     }
 
     private boolean constant(int j) {
@@ -210,7 +268,7 @@ final class Moments implements Serializable {
         if (count == 0) {
             return Double.NaN;
         }
-        return constant(j) ? Math.abs(min[j]) : Math.scalb((absHi[j] + absLo[j]) / count, exponent[j]);
+        return constant(j) ? Math.abs(min[j]) : Math.scalb((absHi[j] + absLo[j]) / weight, exponent[j]);
     }
 
     /** The mean of x²; +∞ when that is beyond the double range. */
@@ -218,15 +276,15 @@ final class Moments implements Serializable {
         if (count == 0) {
             return Double.NaN;
         }
-        return constant(j) ? min[j] * min[j] : Math.scalb((sqHi[j] + sqLo[j]) / count, 2 * exponent[j]);
+        return constant(j) ? min[j] * min[j] : Math.scalb((sqHi[j] + sqLo[j]) / weight, 2 * exponent[j]);
     }
 
-    /** The sample standard deviation (n − 1 in the denominator); NaN below two rows. */
+    /** The sample standard deviation (W − 1, n − 1 unweighted, in the denominator); NaN for W ≤ 1. */
     double std(int j) {
-        if (count < 2) {
+        if (!(weight > 1)) {
             return Double.NaN;
         }
-        return constant(j) ? 0.0 : Math.scalb(Math.sqrt(m2[j] / (count - 1)), exponent[j]);
+        return constant(j) ? 0.0 : Math.scalb(Math.sqrt(m2[j] / (weight - 1)), exponent[j]);
     }
 
     double min(int j) {

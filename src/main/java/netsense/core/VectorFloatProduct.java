@@ -3,8 +3,8 @@ package netsense.core;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link FloatKernels.Product} on the JDK Vector API: 4 × 2-vector register tiles, as {@link VectorProduct}. */
-final class VectorFloatProduct extends FloatKernels.Product {
+/** {@link FloatBackends.Product} on the JDK Vector API: 4 × 2-vector register tiles, as {@link VectorProduct}. */
+final class VectorFloatProduct extends FloatBackends.Product {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 

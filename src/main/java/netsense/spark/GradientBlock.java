@@ -1,5 +1,6 @@
 package netsense.spark;
 
+import netsense.core.BlockGradient;
 import netsense.core.BlockKernel;
 import netsense.core.GradientSummary;
 import netsense.core.Network;
@@ -14,7 +15,7 @@ import netsense.core.Network;
 final class GradientBlock {
     private final int width;
     private final int capacity;
-    private final BlockKernel kernel;
+    private final BlockGradient kernel;
     private final double[] x;
     private final double[] outputs;
     private final double[] gradients;
@@ -23,7 +24,7 @@ final class GradientBlock {
     private int staged;
 
     /** A block of up to {@code capacity} rows through {@code kernel}, whose rows have {@code width} features. */
-    GradientBlock(BlockKernel kernel, int width, int capacity) {
+    GradientBlock(BlockGradient kernel, int width, int capacity) {
         if (capacity < 1 || capacity > kernel.maxRows()) {
             throw new IllegalArgumentException("capacity must be in 1.." + kernel.maxRows() + ", got " + capacity);
         }

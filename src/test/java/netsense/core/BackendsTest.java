@@ -16,7 +16,7 @@ class BackendsTest {
 
     static List<MatrixProduct> products() {
         List<MatrixProduct> p = new ArrayList<>(List.of(new PlainProduct(), new VectorProduct()));
-        MatrixProduct nat = Kernels.nativeBlas();
+        MatrixProduct nat = Backends.nativeBlas();
         if (nat != null) {
             p.add(nat);
         }
@@ -26,7 +26,7 @@ class BackendsTest {
     @Test
     void theVectorApiIsPresentInTheTestJvm() {
         // the surefire argLine adds jdk.incubator.vector, as Spark does for its JVMs
-        assertTrue(Kernels.vectorAvailable());
+        assertTrue(Backends.vectorAvailable());
         assertTrue(GradientKernel.backend().startsWith("products: JDK Vector API"), GradientKernel.backend());
     }
 
@@ -34,7 +34,7 @@ class BackendsTest {
     void nativeBlasLoadsInCi() {
         // .ci/run installs OpenBLAS, so that CI checks the native path as well
         if ("true".equals(System.getenv("CI"))) {
-            assertNotNull(Kernels.nativeBlas(), "native BLAS did not load");
+            assertNotNull(Backends.nativeBlas(), "native BLAS did not load");
         }
     }
 
@@ -126,7 +126,7 @@ class BackendsTest {
             double[] g64 = new double[rows * shape[0]];
             GradientKernel.using("plain", net, 0, rows).compute(x, 0, rows, y64, 0, g64, 0);
             List<String> impls = new ArrayList<>(List.of("plain-f32", "vector-f32"));
-            if (FloatKernels.vectorWithNativeBlas() != null) {
+            if (FloatBackends.vectorWithNativeBlas() != null) {
                 impls.add("native-f32");
             }
             for (String impl : impls) {
@@ -164,7 +164,7 @@ class BackendsTest {
                 double[] g0 = new double[rows * shape[0]];
                 GradientKernel.using("plain", net, k, rows).compute(x, 0, rows, y0, 0, g0, 0);
                 List<String> names = new ArrayList<>(List.of("vector"));
-                if (Kernels.vectorWithNativeBlas() != null) {
+                if (Backends.vectorWithNativeBlas() != null) {
                     names.add("native");
                 }
                 for (String impl : names) {
@@ -187,7 +187,7 @@ class BackendsTest {
 
     static List<String> everyKernel() {
         List<String> impls = new ArrayList<>(List.of("plain", "vector", "plain-f32", "vector-f32"));
-        if (Kernels.vectorWithNativeBlas() != null) {
+        if (Backends.vectorWithNativeBlas() != null) {
             impls.addAll(List.of("native", "native-f32"));
         }
         return impls;
@@ -216,7 +216,7 @@ class BackendsTest {
 
     static List<String> float32Kernels() {
         List<String> impls = new ArrayList<>(List.of("plain-f32", "vector-f32"));
-        if (FloatKernels.vectorWithNativeBlas() != null) {
+        if (FloatBackends.vectorWithNativeBlas() != null) {
             impls.add("native-f32");
         }
         return impls;

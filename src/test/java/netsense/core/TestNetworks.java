@@ -92,6 +92,17 @@ final class TestNetworks {
         return sigma(net.activation(net.depth()), z[z.length - 1][k]);
     }
 
+    /** a[L](x), every output, by the definition. */
+    static double[] outputs(Network net, double[] x) {
+        double[][] z = preActivations(net, x);
+        double[] zl = z[z.length - 1];
+        double[] y = new double[zl.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = sigma(net.activation(net.depth()), zl[i]);
+        }
+        return y;
+    }
+
     /** ∇x a[L]_k(x) by the recurrence, one row, one vector-matrix product at a time. */
     static double[] gradient(Network net, double[] x, int k) {
         double[][] z = preActivations(net, x);

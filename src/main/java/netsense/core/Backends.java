@@ -11,7 +11,7 @@ import java.util.Locale;
  * <p>System properties override the choice: {@code netsense.kernel=auto|vector|plain} and
  * {@code netsense.blas=auto|off}.
  */
-final class Kernels {
+final class Backends {
     /** A set of implementations. {@code wide} serves layers of at least {@code wideFrom} weights. */
     record Backend(MatrixProduct product, MatrixProduct wide, long wideFrom, boolean vectorActivations) {
         MatrixProduct forLayer(int m, int n) {
@@ -39,7 +39,7 @@ final class Kernels {
     static final Backend PLAIN = plain();
     static final Backend DEFAULT = choose();
 
-    private Kernels() {}
+    private Backends() {}
 
     private static Backend plain() {
         PlainProduct p = new PlainProduct();

@@ -1,12 +1,12 @@
 package netsense.core;
 
 /**
- * The float32 counterparts of {@link Kernels}: {@code C += W·A} on float arrays — plain loops,
+ * The float32 counterparts of {@link Backends}: {@code C += W·A} on float arrays — plain loops,
  * the JDK Vector API, or native BLAS sgemm for wide layers — and activations computed on float
- * vectors. Chosen once per JVM, with the same system properties as {@link Kernels}.
+ * vectors. Chosen once per JVM, with the same system properties as {@link Backends}.
  */
-final class FloatKernels {
-    private FloatKernels() {}
+final class FloatBackends {
+    private FloatBackends() {}
 
     /** {@code C += W·A}, float32, same layout as {@link MatrixProduct}. */
     abstract static class Product {
@@ -80,15 +80,15 @@ final class FloatKernels {
     }
 
     static Backend vectorWithNativeBlas() {
-        dev.ludovic.netlib.blas.BLAS blas = Kernels.vectorAvailable() ? NativeBlas.instance() : null;
-        return blas == null ? null : new Backend(new VectorFloatProduct(), new Blas(blas), Kernels.NATIVE_FROM, true);
+        dev.ludovic.netlib.blas.BLAS blas = Backends.vectorAvailable() ? NativeBlas.instance() : null;
+        return blas == null ? null : new Backend(new VectorFloatProduct(), new Blas(blas), Backends.NATIVE_FROM, true);
     }
 
     private static Backend choose() {
-        if (!Kernels.vectorWanted()) {
+        if (!Backends.vectorWanted()) {
             return PLAIN;
         }
-        Backend b = Kernels.nativeWanted() ? vectorWithNativeBlas() : null;
+        Backend b = Backends.nativeWanted() ? vectorWithNativeBlas() : null;
         return b != null ? b : vector();
     }
 }
