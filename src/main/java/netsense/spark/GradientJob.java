@@ -82,8 +82,6 @@ public final class GradientJob {
      */
     public static final long READER_BATCH_BYTES = 32L << 20;
 
-    static final String READER_BATCH = "spark.sql.parquet.columnarReaderBatchSize";
-    static final String IGNORE_CORRUPT = "spark.sql.files.ignoreCorruptFiles";
     static final String FILE_ALIAS = "__netsense_file";
 
     /**
@@ -246,95 +244,42 @@ public final class GradientJob {
 
     private final SparkSession spark;
     private final Options options;
-    /** Chosen in {@link #execute()}: rows per block, and whether corrupt files are skipped. */
-    private int blockRows;
-    private boolean ignoreCorrupt;
 
     public GradientJob(SparkSession spark, Options options) {
         this.spark = Objects.requireNonNull(spark, "spark");
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    /** Validates, runs and returns the result; see the class comment for what is refused. */
+    /**
+     * Validates ({@link JobPlan}), runs both passes into a staging folder, writes the report,
+     * and commits ({@link OutputCommit}); see the class comment for what is refused.
+     */
     public Result execute() throws IOException {
         long start = System.nanoTime();
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        Network net = readModel(hadoop, options.model());
-        int outputIndex = chooseOutputIndex(net, options.outputIndex());
-        blockRows = blockRows(net, options.blockRows(), taskHeapBytes());
-        ignoreCorrupt = options.ignoreCorruptFiles() || Boolean.parseBoolean(spark.conf().get(IGNORE_CORRUPT, "false"));
-        // session settings for this job alone, restored after it
-        Map<String, String> saved = new LinkedHashMap<>();
-        int batch = readerBatchRows(net.inputWidth());
-        String given = spark.conf().get(READER_BATCH, null);
-        if (given == null || Integer.parseInt(given.trim()) > batch) {
-            setForThisJob(saved, READER_BATCH, String.valueOf(batch));
-        }
-        if (ignoreCorrupt) {
-            setForThisJob(saved, IGNORE_CORRUPT, "true");
-        }
-        try {
-            return execute(start, hadoop, net, outputIndex);
-        } finally {
-            saved.forEach((k, v) -> {
-                if (v == null) {
-                    spark.conf().unset(k);
-                } else {
-                    spark.conf().set(k, v);
-                }
-            });
+        try (SessionSettings settings = new SessionSettings(spark)) {
+            JobPlan plan = JobPlan.resolve(spark, options, settings);
+            try (OutputCommit commit = new OutputCommit(plan.fs(), plan.output(), options.overwrite())) {
+                plan.checkWidth();
+                LOG.info("kernel ({}): {}", options.precision().id(), GradientKernel.backend());
+                LOG.info("model {} {}, output index {}; input {}; features {} ({}); staging in {}",
+                        plan.network().shape(), java.util.Arrays.toString(plan.network().activations()),
+                        plan.outputIndex(), options.input(), plan.features().rawColumns(), plan.features().kind(),
+                        commit.staging());
+                return run(plan, commit, start);
+            }
         }
     }
 
-    private void setForThisJob(Map<String, String> saved, String key, String value) {
-        saved.put(key, spark.conf().get(key, null));
-        spark.conf().set(key, value);
-    }
-
-    private Result execute(long start, Configuration hadoop, Network net, int outputIndex) throws IOException {
-        Dataset<Row> input = readInput(hadoop, options.input());
-        StructType schema = input.schema();
-        String featuresCol = inputName(schema, options.featuresCol());
-        List<String> featureCols = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (String c : options.featureCols()) {
-            String name = inputName(schema, c);
-            if (!seen.add(key(name))) {
-                throw new InvalidSetupException("--feature-cols names the column \"" + name + "\" twice");
-            }
-            featureCols.add(name);
-        }
-        String idCol = chooseIdColumn(schema, featureCols);
-        List<String> carried = carriedColumns(schema, idCol);
-        FeatureSource features = FeatureSource.resolve(schema, featuresCol, featureCols);
-        Set<String> carriedKeys = new HashSet<>();
-        carried.forEach(c -> carriedKeys.add(key(c)));
-        for (String raw : features.rawColumns()) {
-            if (carriedKeys.contains(key(raw))) {
-                throw new InvalidSetupException("column \"" + raw + "\" is both a feature and a carried column");
-            }
-            if (key(raw).equals(key(ERROR_COLUMN))) {
-                throw new InvalidSetupException("feature column \"" + raw + "\" would clash with the column \""
-                        + ERROR_COLUMN + "\" of rejected/" + (raw.equals(ERROR_COLUMN) ? "" : caseNote()));
-            }
-        }
-        Path output = new Path(options.output());
-        FileSystem fs = output.getFileSystem(hadoop);
-        output = fs.makeQualified(output);
-        OutputCommit.refuseOverlap(hadoop, output, options.output(), options.input(), options.model());
-        try (OutputCommit commit = new OutputCommit(fs, output, options.overwrite())) {
-            checkWidth(input, features, net);
-            LOG.info("kernel ({}): {}", options.precision().id(), GradientKernel.backend());
-            LOG.info("model {} {}, output index {}; input {}; features {} ({}); staging in {}", net.shape(),
-                    java.util.Arrays.toString(net.activations()), outputIndex, options.input(),
-                    features.rawColumns(), features.kind(), commit.staging());
-            return run(net, outputIndex, input, carried, idCol, features, fs, commit, start);
-        }
-    }
-
-    private Result run(Network net, int outputIndex, Dataset<Row> input, List<String> carried, String idCol,
-                       FeatureSource features, FileSystem fs, OutputCommit commit, long start)
-            throws IOException {
+    private Result run(JobPlan plan, OutputCommit commit, long start) throws IOException {
+        Network net = plan.network();
+        int outputIndex = plan.outputIndex();
+        Dataset<Row> input = plan.input();
+        List<String> carried = plan.carried();
+        String idCol = plan.idCol();
+        FeatureSource features = plan.features();
+        FileSystem fs = plan.fs();
+        int blockRows = plan.blockRows();
+        boolean ignoreCorrupt = plan.ignoreCorrupt();
         Path staging = commit.staging();
         Path output = commit.output();
         int n1 = net.inputWidth();
@@ -450,249 +395,4 @@ public final class GradientJob {
         return DataTypes.createStructType(fields);
     }
 
-    /**
-     * Bytes a block holds per row: the kernel's workspaces (the input, two of the widest layer,
-     * the activations and slopes of the other layers), the block's inputs and gradients, and the
-     * gradient arrays of the rows it emits — float64 throughout (float32 needs less).
-     */
-    static long bytesPerBlockRow(Network net) {
-        int[] widths = net.widths();
-        long n1 = net.inputWidth();
-        long widest = 0;
-        long rest = 0;
-        for (int l = 0; l < widths.length; l++) {
-            widest = Math.max(widest, widths[l]);
-            rest += l == 0 ? 0 : widths[l];
-        }
-        return 8 * (4 * n1 + 2 * widest + 2 * rest + 6);
-    }
-
-    /**
-     * Rows per block: {@code requested} when it fits, else refused; 0 asks for
-     * {@link #DEFAULT_BLOCK_ROWS}, or fewer so that the block stays within {@link #BLOCK_BYTES}
-     * and a quarter of one task's share of the heap.
-     *
-     * @param taskHeap bytes of heap per concurrent task (an executor's heap over its cores)
-     * @throws InvalidSetupException when {@code requested} exceeds an array's index or that quarter
-     */
-    static int blockRows(Network net, int requested, long taskHeap) {
-        long widest = java.util.Arrays.stream(net.widths()).max().orElse(1);
-        long maxByIndex = Integer.MAX_VALUE / widest;
-        long perRow = bytesPerBlockRow(net);
-        long limit = taskHeap / 4;
-        if (requested > 0) {
-            if (requested > maxByIndex) {
-                throw new InvalidSetupException(String.format(Locale.ROOT, "--block-rows %d × %d entries (the widest"
-                        + " layer) is more than a Java array holds (%,d entries); use at most %,d", requested, widest,
-                        Integer.MAX_VALUE, maxByIndex));
-            }
-            if (requested * perRow > limit) {
-                throw new InvalidSetupException(String.format(Locale.ROOT, "--block-rows %d needs %,d MB per task"
-                        + " for its buffers (%,d KB a row), more than a quarter of a task's share of the heap"
-                        + " (%,d MB); use at most %,d, or raise --driver-memory (local mode) or --executor-memory",
-                        requested, requested * perRow >> 20, perRow >> 10, taskHeap >> 20,
-                        Math.max(1, limit / perRow)));
-            }
-            return requested;
-        }
-        long rows = Math.min(BLOCK_BYTES, limit) / perRow;
-        return (int) Math.max(1, Math.min(Math.min(rows, DEFAULT_BLOCK_ROWS), maxByIndex));
-    }
-
-    /** Rows per batch of the vectorized Parquet reader: Spark's 4096, or fewer to stay within {@link #READER_BATCH_BYTES}. */
-    static int readerBatchRows(int width) {
-        return (int) Math.max(1, Math.min(4096, READER_BATCH_BYTES / (8L * Math.max(1, width))));
-    }
-
-    /**
-     * The heap one task may use: in local mode the driver's heap over the local threads, on a
-     * cluster {@code spark.executor.memory} over {@code spark.executor.cores}.
-     */
-    private long taskHeapBytes() {
-        String master = spark.sparkContext().master();
-        if (master.equals("local") || master.startsWith("local[")) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\*|\\d+)(,\\d+)?]").matcher(master);
-            int threads = !m.matches() ? 1 : m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
-                    : Integer.parseInt(m.group(1));
-            return Runtime.getRuntime().maxMemory() / Math.max(1, threads);
-        }
-        long executor = spark.sparkContext().executorMemory() * (1L << 20);
-        return executor / Math.max(1, spark.sparkContext().getConf().getInt("spark.executor.cores", 1));
-    }
-
-    static Network readModel(Configuration hadoop, String model) throws IOException {
-        Path path = new Path(model);
-        FileSystem fs = path.getFileSystem(hadoop);
-        FileStatus status;
-        try {
-            status = fs.getFileStatus(path);
-        } catch (FileNotFoundException e) {
-            throw new InvalidSetupException("model file " + model + " does not exist");
-        }
-        if (status.isDirectory()) {
-            throw new InvalidSetupException("model file " + model + " is a folder");
-        }
-        try (InputStream in = fs.open(path)) {
-            ModelReader.checkSize(status.getLen());
-            return ModelReader.read(in);
-        } catch (InvalidModelException e) {
-            throw new InvalidSetupException("model " + model + ": " + e.getMessage(), e);
-        }
-    }
-
-    static int chooseOutputIndex(Network net, Integer requested) {
-        return chooseOutputIndex(net, requested, "--output-index");
-    }
-
-    /** As the command line's, with the option named as the caller's users know it ({@code setOutputIndex}). */
-    static int chooseOutputIndex(Network net, Integer requested, String option) {
-        int n = net.outputWidth();
-        if (requested == null) {
-            if (n > 1) {
-                throw new InvalidSetupException("the model has " + n + " outputs; choose one with " + option + " K"
-                        + " (0.." + (n - 1) + ")");
-            }
-            return 0;
-        }
-        if (requested < 0 || requested >= n) {
-            throw new InvalidSetupException(option + " " + requested + " is not in 0.." + (n - 1)
-                    + " (the model has " + n + (n == 1 ? " output)" : " outputs)"));
-        }
-        return requested;
-    }
-
-    private Dataset<Row> readInput(Configuration hadoop, String path) throws IOException {
-        try {
-            return spark.read().parquet(path);
-        } catch (Exception e) { // Scala's AnalysisException is checked in Java's eyes
-            String message = String.valueOf(e.getMessage());
-            boolean noSchema = e instanceof AnalysisException && message.contains("UNABLE_TO_INFER_SCHEMA");
-            if (noSchema || ignoreCorrupt && message.contains("FAILED_READ_FILE")) {
-                List<Path> files = InputFiles.dataFiles(hadoop, path);
-                if (files.isEmpty()) {
-                    throw new InvalidSetupException("the input " + path + " holds no Parquet files", e);
-                }
-                if (ignoreCorrupt) { // the file Spark read the schema from is corrupt: take another's
-                    StructType schema = InputFiles.firstReadableSchema(spark, files);
-                    if (schema == null) {
-                        throw new InvalidSetupException("none of the " + files.size() + " files of the input " + path
-                                + " can be read as Parquet (--ignore-corrupt-files)", e);
-                    }
-                    return spark.read().schema(schema).parquet(path);
-                }
-            }
-            if (e instanceof AnalysisException) {
-                throw new InvalidSetupException("cannot read the input " + path + ": " + firstLine(e.getMessage()), e);
-            }
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).trim();
-    }
-
-    private String chooseIdColumn(StructType schema, List<String> featureCols) {
-        Set<String> names = new HashSet<>(List.of(schema.fieldNames()));
-        if (options.idCol() != null) {
-            String id = inputName(schema, options.idCol());
-            if (!names.contains(id)) {
-                throw new InvalidSetupException("the input has no id column \"" + options.idCol() + "\" (its columns: "
-                        + String.join(", ", schema.fieldNames()) + ")");
-            }
-            return id;
-        }
-        String id = inputName(schema, "id");
-        return names.contains(id) && featureCols.stream().noneMatch(id::equals) ? id : null;
-    }
-
-    /** Whether Spark tells column names apart by case (spark.sql.caseSensitive; not by default). */
-    private boolean caseSensitive() {
-        return Boolean.parseBoolean(spark.conf().get("spark.sql.caseSensitive", "false"));
-    }
-
-    /** A column name as Spark compares names. */
-    private String key(String name) {
-        return caseSensitive() ? name : name.toLowerCase(Locale.ROOT);
-    }
-
-    private String caseNote() {
-        return caseSensitive() ? "" : " (column names are case-insensitive)";
-    }
-
-    /** The input's own name of a column, resolved as Spark resolves it; the name itself when there is none. */
-    private String inputName(StructType schema, String name) {
-        if (name == null) {
-            return null;
-        }
-        for (String f : schema.fieldNames()) {
-            if (f.equals(name)) {
-                return f;
-            }
-        }
-        if (!caseSensitive()) {
-            for (String f : schema.fieldNames()) {
-                if (f.equalsIgnoreCase(name)) {
-                    return f;
-                }
-            }
-        }
-        return name;
-    }
-
-    private List<String> carriedColumns(StructType schema, String idCol) {
-        Set<String> names = new HashSet<>(List.of(schema.fieldNames()));
-        LinkedHashSet<String> carried = new LinkedHashSet<>();
-        if (idCol != null) {
-            carried.add(idCol);
-        }
-        for (String given : options.keepCols()) {
-            String k = inputName(schema, given);
-            if (!names.contains(k)) {
-                throw new InvalidSetupException("the input has no column \"" + k + "\" to keep (its columns: "
-                        + String.join(", ", schema.fieldNames()) + ")");
-            }
-            carried.add(k);
-        }
-        List<String> taken = new ArrayList<>(GRADIENT_COLUMNS);
-        taken.add(ERROR_COLUMN);
-        for (String c : carried) {
-            for (String out : taken) {
-                if (key(c).equals(key(out))) {
-                    throw new InvalidSetupException("carried column \"" + c + "\" would clash with the output column \""
-                            + out + "\"" + (c.equals(out) ? "" : caseNote()));
-                }
-            }
-        }
-        return new ArrayList<>(carried);
-    }
-
-    /** Refuses a systematic width mismatch: from the schema when it says, else from the first rows. */
-    private static void checkWidth(Dataset<Row> input, FeatureSource features, Network net) {
-        int n1 = net.inputWidth();
-        if (features.declaredWidth() >= 0) {
-            features.requireDeclaredWidth(net);
-            return;
-        }
-        List<Row> first = input.select(functions.size(features.asDoubleArray()).as("n"))
-                .where(col("n").geq(0)).limit(16).collectAsList();
-        if (first.isEmpty()) {
-            return;
-        }
-        Set<Integer> widths = new HashSet<>();
-        for (Row r : first) {
-            widths.add(r.getInt(0));
-        }
-        if (!widths.contains(n1)) {
-            throw new InvalidSetupException("the input's features have " + widths.stream().sorted().toList()
-                    + " entries in its first rows, the model takes " + n1 + " (model shape " + net.shape() + ")");
-        }
-    }
 }

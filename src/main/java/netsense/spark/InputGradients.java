@@ -161,7 +161,7 @@ public final class InputGradients extends Transformer implements DefaultParamsWr
             throw new InvalidSetupException("no model: set the model file with setModelPath");
         }
         Network net = network(hadoop);
-        int k = GradientJob.chooseOutputIndex(net, getOutputIndex(), "outputIndex");
+        int k = JobPlan.chooseOutputIndex(net, getOutputIndex(), "outputIndex");
         FeatureSource features = FeatureSource.resolve(schema, getFeaturesCol(), List.of());
         features.requireDeclaredWidth(net);
         for (String name : schema.fieldNames()) {
@@ -179,7 +179,7 @@ public final class InputGradients extends Transformer implements DefaultParamsWr
         String path = getModelPath();
         if (cachedNetwork == null || !path.equals(cachedPath)) {
             try {
-                cachedNetwork = GradientJob.readModel(hadoop, path);
+                cachedNetwork = JobPlan.readModel(hadoop, path);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the model " + path + ": " + e.getMessage(), e);
             }
@@ -227,7 +227,7 @@ public final class InputGradients extends Transformer implements DefaultParamsWr
         columns.add(plan.features().asDoubleArray().as(GradientJob.FEATURES_ALIAS));
         Broadcast<Network> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(plan.network());
         InputGradientsFunction f = new InputGradientsFunction(shared, plan.outputIndex(),
-                GradientJob.blockRows(plan.network(), 0, Long.MAX_VALUE), // 256 rows, fewer for wide ones
+                JobPlan.blockRows(plan.network(), 0, Long.MAX_VALUE), // 256 rows, fewer for wide ones
                 BlockKernel.Precision.FLOAT64, schema.size());
         return df.select(columns.toArray(new Column[0])).mapPartitions(f, Encoders.row(outputSchema(schema)));
     }

@@ -44,7 +44,7 @@ final class InputGradientsFunction implements MapPartitionsFunction<Row, Row> {
         private final GradientBlock block = GradientBlock.of(network.value(), outputIndex, blockRows, precision);
         private final List<Row> pending = new ArrayList<>(blockRows);
         private final List<RowFault> faults = new ArrayList<>(blockRows); // a row's fault, null when good
-        private final int[] goodIndex = new int[blockRows];
+        private int[] goodIndex = new int[blockRows]; // grows when bad rows come between the good ones
 
         Blocks(Iterator<Row> in) {
             super(in);
@@ -59,12 +59,15 @@ final class InputGradientsFunction implements MapPartitionsFunction<Row, Row> {
         protected int nextBlock() {
             pending.clear();
             faults.clear();
-            while (!block.isFull() && in.hasNext()) {
+            while (!block.isFull() && in.hasNext()) { // blocks as the job's, so that figures agree to the bit
                 Row row = in.next();
                 pending.add(row);
                 faults.add(block.stage(row.get(columns)));
             }
             block.compute();
+            if (goodIndex.length < pending.size()) {
+                goodIndex = new int[pending.size()];
+            }
             int staged = 0;
             int good = 0;
             for (int p = 0; p < pending.size(); p++) {

@@ -96,6 +96,10 @@ final class InternalRows {
             }
         }
 
+        void setNull(int column) {
+            row.setNullAt(column);
+        }
+
         void setDouble(int column, double value) {
             row.setDouble(column, value);
         }

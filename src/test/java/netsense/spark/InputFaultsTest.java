@@ -180,21 +180,21 @@ class InputFaultsTest extends SparkTestBase {
     void blocksAreSizedByBytes() {
         Network narrow = randomNetwork(1, 16, 32, 32, 1);
         long heap = 1L << 30;
-        assertEquals(256, GradientJob.blockRows(narrow, 0, heap));
+        assertEquals(256, JobPlan.blockRows(narrow, 0, heap));
         Network wide = randomNetwork(1, 100_000, 4, 1);
-        int rows = GradientJob.blockRows(wide, 0, heap);
+        int rows = JobPlan.blockRows(wide, 0, heap);
         assertTrue(rows >= 1 && rows <= 16, "rows " + rows);
-        assertTrue((long) rows * GradientJob.bytesPerBlockRow(wide) <= GradientJob.BLOCK_BYTES);
-        assertEquals(4096, GradientJob.readerBatchRows(16));
-        int batch = GradientJob.readerBatchRows(100_000);
+        assertTrue((long) rows * JobPlan.bytesPerBlockRow(wide) <= GradientJob.BLOCK_BYTES);
+        assertEquals(4096, JobPlan.readerBatchRows(16));
+        int batch = JobPlan.readerBatchRows(100_000);
         assertTrue(batch >= 1 && batch * 100_000L * 8 <= GradientJob.READER_BATCH_BYTES, "batch " + batch);
         // an explicit size is kept when it fits, refused when it does not
-        assertEquals(16, GradientJob.blockRows(wide, 16, heap));
+        assertEquals(16, JobPlan.blockRows(wide, 16, heap));
         InvalidSetupException e = assertThrows(InvalidSetupException.class,
-                () -> GradientJob.blockRows(wide, 10_000, heap));
+                () -> JobPlan.blockRows(wide, 10_000, heap));
         assertTrue(e.getMessage().startsWith("--block-rows 10000 needs "), e.getMessage());
         InvalidSetupException big = assertThrows(InvalidSetupException.class,
-                () -> GradientJob.blockRows(randomNetwork(1, 3, 2, 1), 1_000_000_000, Long.MAX_VALUE));
+                () -> JobPlan.blockRows(randomNetwork(1, 3, 2, 1), 1_000_000_000, Long.MAX_VALUE));
         assertTrue(big.getMessage().startsWith("--block-rows 1000000000 × 3 entries (the widest layer) is more than"),
                 big.getMessage());
     }

@@ -1,0 +1,369 @@
+package netsense.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import netsense.core.InvalidModelException;
+import netsense.core.Network;
+import netsense.io.FeatureSource;
+import netsense.io.InvalidSetupException;
+import netsense.io.ModelReader;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What a gradient job will do, with everything checked that can be checked before a row is
+ * processed: the model and the output it differentiates, the input's columns resolved as Spark
+ * resolves names (what is carried, the id, the features), the output folder and its place
+ * beside the input, rows per block and the session settings the job needs. Immutable; made by
+ * {@link #resolve}, which refuses a wrong command with an {@link InvalidSetupException}.
+ *
+ * @param input   the input as read (with the job's session settings in effect)
+ * @param carried the columns carried to every output row, the id first
+ * @param idCol   the id column, or null
+ * @param output  the output folder, qualified
+ */
+record JobPlan(GradientJob.Options options, Network network, int outputIndex, Dataset<Row> input,
+               List<String> carried, String idCol, FeatureSource features, FileSystem fs, Path output,
+               int blockRows, boolean ignoreCorrupt) {
+    static final String READER_BATCH = "spark.sql.parquet.columnarReaderBatchSize";
+    static final String IGNORE_CORRUPT = "spark.sql.files.ignoreCorruptFiles";
+
+    /**
+     * Checks and resolves the options. Sets, through {@code settings}, what the session needs
+     * for this job (the Parquet reader's batch, skipping corrupt files) before it reads the
+     * input's schema; the caller restores them when the job ends.
+     */
+    static JobPlan resolve(SparkSession spark, GradientJob.Options options, SessionSettings settings)
+            throws IOException {
+        return new Resolver(spark, options).resolve(settings);
+    }
+
+    /** Refuses a systematic width mismatch: from the schema when it says, else from the first rows. */
+    void checkWidth() {
+        checkWidth(input, features, network);
+    }
+
+    private static final class Resolver {
+        private final SparkSession spark;
+        private final GradientJob.Options options;
+        private boolean ignoreCorrupt;
+
+        Resolver(SparkSession spark, GradientJob.Options options) {
+            this.spark = spark;
+            this.options = options;
+        }
+
+        JobPlan resolve(SessionSettings settings) throws IOException {
+            Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+            Network net = readModel(hadoop, options.model());
+            int outputIndex = chooseOutputIndex(net, options.outputIndex());
+            int blockRows = blockRows(net, options.blockRows(), taskHeapBytes());
+            ignoreCorrupt = options.ignoreCorruptFiles()
+                    || Boolean.parseBoolean(spark.conf().get(IGNORE_CORRUPT, "false"));
+            int batch = readerBatchRows(net.inputWidth());
+            String given = spark.conf().get(READER_BATCH, null);
+            if (given == null || Integer.parseInt(given.trim()) > batch) {
+                settings.set(READER_BATCH, String.valueOf(batch));
+            }
+            if (ignoreCorrupt) {
+                settings.set(IGNORE_CORRUPT, "true");
+            }
+            Dataset<Row> input = readInput(hadoop, options.input());
+            StructType schema = input.schema();
+            String featuresCol = inputName(schema, options.featuresCol());
+            List<String> featureCols = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (String c : options.featureCols()) {
+                String name = inputName(schema, c);
+                if (!seen.add(key(name))) {
+                    throw new InvalidSetupException("--feature-cols names the column \"" + name + "\" twice");
+                }
+                featureCols.add(name);
+            }
+            String idCol = chooseIdColumn(schema, featureCols);
+            List<String> carried = carriedColumns(schema, idCol);
+            FeatureSource features = FeatureSource.resolve(schema, featuresCol, featureCols);
+            Set<String> carriedKeys = new HashSet<>();
+            carried.forEach(c -> carriedKeys.add(key(c)));
+            for (String raw : features.rawColumns()) {
+                if (carriedKeys.contains(key(raw))) {
+                    throw new InvalidSetupException("column \"" + raw + "\" is both a feature and a carried column");
+                }
+                if (key(raw).equals(key(GradientJob.ERROR_COLUMN))) {
+                    throw new InvalidSetupException("feature column \"" + raw + "\" would clash with the column \""
+                            + GradientJob.ERROR_COLUMN + "\" of rejected/"
+                            + (raw.equals(GradientJob.ERROR_COLUMN) ? "" : caseNote()));
+                }
+            }
+            Path output = new Path(options.output());
+            FileSystem fs = output.getFileSystem(hadoop);
+            output = fs.makeQualified(output);
+            OutputCommit.refuseOverlap(hadoop, output, options.output(), options.input(), options.model());
+            return new JobPlan(options, net, outputIndex, input, carried, idCol, features, fs, output, blockRows,
+                    ignoreCorrupt);
+        }
+
+        /**
+         * The heap one task may use: in local mode the driver's heap over the local threads, on a
+         * cluster {@code spark.executor.memory} over {@code spark.executor.cores}.
+         */
+        private long taskHeapBytes() {
+            String master = spark.sparkContext().master();
+            if (master.equals("local") || master.startsWith("local[")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\*|\\d+)(,\\d+)?]").matcher(master);
+                int threads = !m.matches() ? 1 : m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+                        : Integer.parseInt(m.group(1));
+                return Runtime.getRuntime().maxMemory() / Math.max(1, threads);
+            }
+            long executor = spark.sparkContext().executorMemory() * (1L << 20);
+            return executor / Math.max(1, spark.sparkContext().getConf().getInt("spark.executor.cores", 1));
+        }
+
+        private Dataset<Row> readInput(Configuration hadoop, String path) throws IOException {
+            try {
+                return spark.read().parquet(path);
+            } catch (Exception e) { // Scala's AnalysisException is checked in Java's eyes
+                String message = String.valueOf(e.getMessage());
+                boolean noSchema = e instanceof AnalysisException && message.contains("UNABLE_TO_INFER_SCHEMA");
+                if (noSchema || ignoreCorrupt && message.contains("FAILED_READ_FILE")) {
+                    List<Path> files = InputFiles.dataFiles(hadoop, path);
+                    if (files.isEmpty()) {
+                        throw new InvalidSetupException("the input " + path + " holds no Parquet files", e);
+                    }
+                    if (ignoreCorrupt) { // the file Spark read the schema from is corrupt: take another's
+                        StructType schema = InputFiles.firstReadableSchema(spark, files);
+                        if (schema == null) {
+                            throw new InvalidSetupException("none of the " + files.size() + " files of the input " + path
+                                    + " can be read as Parquet (--ignore-corrupt-files)", e);
+                        }
+                        return spark.read().schema(schema).parquet(path);
+                    }
+                }
+                if (e instanceof AnalysisException) {
+                    throw new InvalidSetupException("cannot read the input " + path + ": " + firstLine(e.getMessage()), e);
+                }
+                if (e instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private String chooseIdColumn(StructType schema, List<String> featureCols) {
+            Set<String> names = new HashSet<>(List.of(schema.fieldNames()));
+            if (options.idCol() != null) {
+                String id = inputName(schema, options.idCol());
+                if (!names.contains(id)) {
+                    throw new InvalidSetupException("the input has no id column \"" + options.idCol() + "\" (its columns: "
+                            + String.join(", ", schema.fieldNames()) + ")");
+                }
+                return id;
+            }
+            String id = inputName(schema, "id");
+            return names.contains(id) && featureCols.stream().noneMatch(id::equals) ? id : null;
+        }
+
+        /** Whether Spark tells column names apart by case (spark.sql.caseSensitive; not by default). */
+        private boolean caseSensitive() {
+            return Boolean.parseBoolean(spark.conf().get("spark.sql.caseSensitive", "false"));
+        }
+
+        /** A column name as Spark compares names. */
+        private String key(String name) {
+            return caseSensitive() ? name : name.toLowerCase(Locale.ROOT);
+        }
+
+        private String caseNote() {
+            return caseSensitive() ? "" : " (column names are case-insensitive)";
+        }
+
+        /** The input's own name of a column, resolved as Spark resolves it; the name itself when there is none. */
+        private String inputName(StructType schema, String name) {
+            if (name == null) {
+                return null;
+            }
+            for (String f : schema.fieldNames()) {
+                if (f.equals(name)) {
+                    return f;
+                }
+            }
+            if (!caseSensitive()) {
+                for (String f : schema.fieldNames()) {
+                    if (f.equalsIgnoreCase(name)) {
+                        return f;
+                    }
+                }
+            }
+            return name;
+        }
+
+        private List<String> carriedColumns(StructType schema, String idCol) {
+            Set<String> names = new HashSet<>(List.of(schema.fieldNames()));
+            LinkedHashSet<String> carried = new LinkedHashSet<>();
+            if (idCol != null) {
+                carried.add(idCol);
+            }
+            for (String given : options.keepCols()) {
+                String k = inputName(schema, given);
+                if (!names.contains(k)) {
+                    throw new InvalidSetupException("the input has no column \"" + k + "\" to keep (its columns: "
+                            + String.join(", ", schema.fieldNames()) + ")");
+                }
+                carried.add(k);
+            }
+            List<String> taken = new ArrayList<>(GradientJob.GRADIENT_COLUMNS);
+            taken.add(GradientJob.ERROR_COLUMN);
+            for (String c : carried) {
+                for (String out : taken) {
+                    if (key(c).equals(key(out))) {
+                        throw new InvalidSetupException("carried column \"" + c + "\" would clash with the output column \""
+                                + out + "\"" + (c.equals(out) ? "" : caseNote()));
+                    }
+                }
+            }
+            return new ArrayList<>(carried);
+        }
+    }
+
+    /**
+     * Bytes a block holds per row: the kernel's workspaces (the input, two of the widest layer,
+     * the activations and slopes of the other layers), the block's inputs and gradients, and the
+     * gradient arrays of the rows it emits — float64 throughout (float32 needs less).
+     */
+    static long bytesPerBlockRow(Network net) {
+        int[] widths = net.widths();
+        long n1 = net.inputWidth();
+        long widest = 0;
+        long rest = 0;
+        for (int l = 0; l < widths.length; l++) {
+            widest = Math.max(widest, widths[l]);
+            rest += l == 0 ? 0 : widths[l];
+        }
+        return 8 * (4 * n1 + 2 * widest + 2 * rest + 6);
+    }
+
+    /**
+     * Rows per block: {@code requested} when it fits, else refused; 0 asks for
+     * {@link GradientJob#DEFAULT_BLOCK_ROWS}, or fewer so that the block stays within {@link GradientJob#BLOCK_BYTES}
+     * and a quarter of one task's share of the heap.
+     *
+     * @param taskHeap bytes of heap per concurrent task (an executor's heap over its cores)
+     * @throws InvalidSetupException when {@code requested} exceeds an array's index or that quarter
+     */
+    static int blockRows(Network net, int requested, long taskHeap) {
+        long widest = java.util.Arrays.stream(net.widths()).max().orElse(1);
+        long maxByIndex = Integer.MAX_VALUE / widest;
+        long perRow = bytesPerBlockRow(net);
+        long limit = taskHeap / 4;
+        if (requested > 0) {
+            if (requested > maxByIndex) {
+                throw new InvalidSetupException(String.format(Locale.ROOT, "--block-rows %d × %d entries (the widest"
+                        + " layer) is more than a Java array holds (%,d entries); use at most %,d", requested, widest,
+                        Integer.MAX_VALUE, maxByIndex));
+            }
+            if (requested * perRow > limit) {
+                throw new InvalidSetupException(String.format(Locale.ROOT, "--block-rows %d needs %,d MB per task"
+                        + " for its buffers (%,d KB a row), more than a quarter of a task's share of the heap"
+                        + " (%,d MB); use at most %,d, or raise --driver-memory (local mode) or --executor-memory",
+                        requested, requested * perRow >> 20, perRow >> 10, taskHeap >> 20,
+                        Math.max(1, limit / perRow)));
+            }
+            return requested;
+        }
+        long rows = Math.min(GradientJob.BLOCK_BYTES, limit) / perRow;
+        return (int) Math.max(1, Math.min(Math.min(rows, GradientJob.DEFAULT_BLOCK_ROWS), maxByIndex));
+    }
+
+    /** Rows per batch of the vectorized Parquet reader: Spark's 4096, or fewer to stay within {@link GradientJob#READER_BATCH_BYTES}. */
+    static int readerBatchRows(int width) {
+        return (int) Math.max(1, Math.min(4096, GradientJob.READER_BATCH_BYTES / (8L * Math.max(1, width))));
+    }
+
+    static Network readModel(Configuration hadoop, String model) throws IOException {
+        Path path = new Path(model);
+        FileSystem fs = path.getFileSystem(hadoop);
+        FileStatus status;
+        try {
+            status = fs.getFileStatus(path);
+        } catch (FileNotFoundException e) {
+            throw new InvalidSetupException("model file " + model + " does not exist");
+        }
+        if (status.isDirectory()) {
+            throw new InvalidSetupException("model file " + model + " is a folder");
+        }
+        try (InputStream in = fs.open(path)) {
+            ModelReader.checkSize(status.getLen());
+            return ModelReader.read(in);
+        } catch (InvalidModelException e) {
+            throw new InvalidSetupException("model " + model + ": " + e.getMessage(), e);
+        }
+    }
+
+    static int chooseOutputIndex(Network net, Integer requested) {
+        return chooseOutputIndex(net, requested, "--output-index");
+    }
+
+    /** As the command line's, with the option named as the caller's users know it ({@code setOutputIndex}). */
+    static int chooseOutputIndex(Network net, Integer requested, String option) {
+        int n = net.outputWidth();
+        if (requested == null) {
+            if (n > 1) {
+                throw new InvalidSetupException("the model has " + n + " outputs; choose one with " + option + " K"
+                        + " (0.." + (n - 1) + ")");
+            }
+            return 0;
+        }
+        if (requested < 0 || requested >= n) {
+            throw new InvalidSetupException(option + " " + requested + " is not in 0.." + (n - 1)
+                    + " (the model has " + n + (n == 1 ? " output)" : " outputs)"));
+        }
+        return requested;
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+
+    /** Refuses a systematic width mismatch: from the schema when it says, else from the first rows. */
+    private static void checkWidth(Dataset<Row> input, FeatureSource features, Network net) {
+        int n1 = net.inputWidth();
+        if (features.declaredWidth() >= 0) {
+            features.requireDeclaredWidth(net);
+            return;
+        }
+        List<Row> first = input.select(functions.size(features.asDoubleArray()).as("n"))
+                .where(col("n").geq(0)).limit(16).collectAsList();
+        if (first.isEmpty()) {
+            return;
+        }
+        Set<Integer> widths = new HashSet<>();
+        for (Row r : first) {
+            widths.add(r.getInt(0));
+        }
+        if (!widths.contains(n1)) {
+            throw new InvalidSetupException("the input's features have " + widths.stream().sorted().toList()
+                    + " entries in its first rows, the model takes " + n1 + " (model shape " + net.shape() + ")");
+        }
+    }
+}
