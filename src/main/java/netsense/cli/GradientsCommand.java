@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 
 /** {@code gradients}: the main job (SPEC, "The main job"). */
 @Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Computes the input gradient of a network's output for every row of a Parquet input.",
-            "Writes gradients/, rejected/ and summary.json (per-dimension sensitivities) to DIR.", "",
+        description = {"Computes the input gradient of a network's output for every row of a Parquet input and"
+                + " writes them, with the rows it rejects and per-dimension sensitivities, to DIR (gradients/,"
+                + " rejected/, summary.json).", "",
             "Spark options (--conf k=v, --driver-memory, --executor-memory, --jars, ...) are passed to spark-submit"
                 + " by the launch script."},
         footer = {"", "Exit status: 0 done; 2 the command, model or input schema is wrong (nothing written);"
