@@ -7,21 +7,22 @@ import static org.apache.spark.sql.functions.element_at;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import netsense.core.Activation;
 import netsense.core.BlockGradient;
 import netsense.core.BlockKernel;
 import netsense.core.Network;
 import netsense.core.RandomNetworks;
-import netsense.io.InvalidSetupException;
 import netsense.io.ModelWriter;
 import netsense.spark.GradientJob;
 import netsense.spark.SyntheticInputs;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,14 +39,16 @@ import picocli.CommandLine.Option;
  * </ul>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = "Runs one end-to-end benchmark job on generated input (made on first use and kept) and prints"
-                + " its time. jobs/bench --rows N runs each kind in a fresh JVM and compares them.")
-final class BenchCommand implements Callable<Integer> {
+        description = {"Runs one end-to-end benchmark job on generated input (made on first use and kept) and"
+                + " prints its time.", "jobs/bench --rows N runs each kind in a fresh JVM and compares them."})
+final class BenchCommand implements NetsenseCommand {
+    /** The benchmark jobs (see the class comment). */
     enum Kind { GRADIENT, COPY, FLOOR }
 
-    @Option(names = "--kind", paramLabel = "K", defaultValue = "gradient",
-            description = "gradient, copy or floor (default: ${DEFAULT-VALUE}).")
-    String kind;
+    @Option(names = "--kind", paramLabel = "K", defaultValue = "gradient", converter = EnumIds.BenchKinds.class,
+            completionCandidates = EnumIds.BenchKinds.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Kind kind;
 
     @Option(names = "--rows", paramLabel = "N", defaultValue = "2000000", description = "Rows (default: ${DEFAULT-VALUE}).")
     long rows;
@@ -62,38 +65,57 @@ final class BenchCommand implements Callable<Integer> {
             description = "Input files when the input is made (default: 4 per core).")
     int partitions;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*]).")
-    String master;
+    @Mixin
+    SparkOptions spark;
+
+    @Override
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (widths(shape) == null) {
+            problems.add("--shape takes two or more layer widths of 1 or more joined by '-', like 16-32-32-1; got "
+                    + shape);
+        }
+        if (rows < 0) {
+            problems.add("--rows must be 0 or more, got " + rows);
+        }
+        if (partitions < 0) {
+            problems.add("--partitions must be 1 or more (or 0: 4 per core), got " + partitions);
+        }
+        return problems;
+    }
+
+    /** The layer widths of a shape like 16-32-32-1, or null when it is not one. */
+    static int[] widths(String shape) {
+        try {
+            int[] widths = Arrays.stream(shape.split("-", -1)).mapToInt(Integer::parseInt).toArray();
+            return widths.length >= 2 && Arrays.stream(widths).allMatch(w -> w >= 1) ? widths : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
 
     @Override
     public Integer call() throws IOException {
-        Kind k;
-        int[] widths;
-        try {
-            k = Kind.valueOf(kind.toUpperCase(Locale.ROOT));
-            widths = Arrays.stream(shape.split("-")).mapToInt(Integer::parseInt).toArray();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSetupException("--kind is gradient, copy or floor and --shape like 16-32-32-1; got "
-                    + kind + " and " + shape);
-        }
-        SparkSession spark = Sessions.open("netsense bench " + kind, master);
+        int[] widths = widths(shape);
+        String id = EnumIds.lowerCase(kind);
+        SparkSession session = spark.open("netsense bench " + id);
         Path root = Path.of(work).toAbsolutePath();
         Files.createDirectories(root);
         Path input = root.resolve("input-" + widths[0] + "d-" + rows);
         if (!Files.exists(input.resolve("_SUCCESS"))) {
-            int p = partitions > 0 ? partitions : 4 * spark.sparkContext().defaultParallelism();
-            SyntheticInputs.generate(spark, rows, widths[0], p, 1, SyntheticInputs.Distribution.UNIFORM)
+            int p = partitions > 0 ? partitions : 4 * session.sparkContext().defaultParallelism();
+            SyntheticInputs.generate(session, rows, widths[0], p, 1, SyntheticInputs.Distribution.UNIFORM)
                     .write().mode("overwrite").parquet(input.toString());
         }
         Path model = root.resolve("model-" + shape + ".json");
         ModelWriter.write(network(widths), model);
-        Path output = root.resolve("out-" + kind);
-        double seconds = switch (k) {
-            case GRADIENT -> job(spark, model, input, output, false);
-            case COPY -> job(spark, model, input, output, true);
-            case FLOOR -> floor(spark, input, output);
+        Path output = root.resolve("out-" + id);
+        double seconds = switch (kind) {
+            case GRADIENT -> job(session, model, input, output, false);
+            case COPY -> job(session, model, input, output, true);
+            case FLOOR -> floor(session, input, output);
         };
-        System.out.printf(Locale.ROOT, "bench kind=%s shape=%s rows=%d seconds=%.2f%n", kind, shape, rows, seconds);
+        System.out.printf(Locale.ROOT, "bench kind=%s shape=%s rows=%d seconds=%.2f%n", id, shape, rows, seconds);
         return ExitCode.OK;
     }
 

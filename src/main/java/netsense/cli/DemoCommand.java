@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import netsense.core.Network;
 import netsense.io.ModelReader;
 import netsense.spark.GradientJob;
@@ -21,39 +20,55 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: the whole job, in local mode, on the bundled example networks and generated
  * inputs with a few bad rows mixed in, so that every part of the output has something in it.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the gradient job on the bundled example networks (the 2-2-3-1 sigmoid network",
-            "of Higham & Higham's shape, and a 16-32-32-1 tanh network) over generated inputs."})
-final class DemoCommand implements Callable<Integer> {
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = "Runs the gradient job on the bundled example networks (the 2-2-3-1 sigmoid network of"
+                + " Higham & Higham's shape, and a 16-32-32-1 tanh network) over generated inputs with a few bad"
+                + " rows mixed in.")
+final class DemoCommand implements NetsenseCommand {
     /** The bundled examples, resources under /examples. */
     static final List<String> EXAMPLES = List.of("higham-2-2-3-1", "wide-16-32-32-1");
 
-    @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000", description = "rows per example (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000",
+            description = "Rows per example (default: ${DEFAULT-VALUE}).")
     long rows;
 
     @Option(names = "--output", paramLabel = "DIR", defaultValue = "demo-output",
-            description = "where models, inputs and outputs go; replaced on every run (default: ${DEFAULT-VALUE})")
+            description = "Where models, inputs and outputs go; replaced on every run (default: ${DEFAULT-VALUE}).")
     String output;
 
-    @Option(names = "--partitions", paramLabel = "P", defaultValue = "4", description = "input files (default: ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "4",
+            description = "Input files per example (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-    String master;
+    @Mixin
+    SparkOptions spark;
+
+    @Override
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (rows < 0) {
+            problems.add("--rows must be 0 or more, got " + rows);
+        }
+        if (partitions < 1) {
+            problems.add("--partitions must be 1 or more, got " + partitions);
+        }
+        if (GradientsCommand.isLocal(output) && Files.isRegularFile(Path.of(output))) {
+            problems.add("--output " + output + " is a file; the demo writes a folder there");
+        }
+        return problems;
+    }
 
     @Override
     public Integer call() throws IOException {
-        if (rows < 0 || partitions < 1) {
-            throw new netsense.io.InvalidSetupException("need --rows >= 0 and --partitions >= 1");
-        }
         long start = System.nanoTime();
-        SparkSession spark = Sessions.open("netsense demo", master);
+        SparkSession session = spark.open("netsense demo");
         Path root = Path.of(output).toAbsolutePath();
         Files.createDirectories(root.resolve("models"));
         for (String name : EXAMPLES) {
@@ -63,12 +78,12 @@ final class DemoCommand implements Callable<Integer> {
             }
             Network net = ModelReader.read(model);
             String inputs = root.resolve("inputs").resolve(name).toString();
-            withBadRows(spark, SyntheticInputs.generate(spark, rows, net.inputWidth(), partitions, 1,
+            withBadRows(session, SyntheticInputs.generate(session, rows, net.inputWidth(), partitions, 1,
                     SyntheticInputs.Distribution.UNIFORM), rows, net.inputWidth())
                     .write().mode("overwrite").parquet(inputs);
             GradientJob.Options options = GradientJob.Options.builder(model.toString(), inputs,
                     root.resolve(name).toString()).overwrite(true).build();
-            GradientJob.Result result = new GradientJob(spark, options).execute();
+            GradientJob.Result result = new GradientJob(session, options).execute();
             System.out.println();
             RunReport.print(System.out, "netsense demo " + name, result);
         }

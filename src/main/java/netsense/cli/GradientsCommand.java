@@ -5,80 +5,81 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import netsense.core.BlockKernel;
-import netsense.io.InvalidSetupException;
 import netsense.spark.GradientJob;
 import netsense.spark.Mode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gradients}: the main job (SPEC, "The main job"). */
-@Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-            "Computes the input gradient of a network's output for every row of a Parquet input, and",
-            "writes gradients/, rejected/ and summary.json (per-dimension sensitivities) to DIR.",
-            "",
-            "Spark options (--conf k=v, --driver-memory, --executor-memory, --jars, ...) are passed to",
-            "spark-submit by the launch script."},
-        footer = {"", "Exit status: 0 done; 2 the command, model or input schema is wrong (nothing written);",
-            "3 a bad row under --mode failfast; 1 anything else."})
-final class GradientsCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "model file (JSON)")
+@Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Computes the input gradient of a network's output for every row of a Parquet input and"
+                + " writes them, with the rows it rejects and per-dimension sensitivities, to DIR (gradients/,"
+                + " rejected/, summary.json).", "",
+            "Spark options (--conf k=v, --driver-memory, --executor-memory, --jars, ...) are passed to spark-submit"
+                + " by the launch script."},
+        footer = {"", "Exit status: 0 done; 2 the command, model or input schema is wrong (nothing written);"
+                + " 3 a bad row under --mode failfast; 1 anything else."})
+final class GradientsCommand implements NetsenseCommand {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file (JSON).")
     String model;
 
-    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet file or folder")
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet file or folder.")
     String input;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "output folder (must not exist)")
-    String output;
+    @Mixin
+    OutputOptions out;
 
     @Option(names = "--features", paramLabel = "COL",
-            description = "input column: array<double>, array<float> or a Spark ML vector (default: features)")
+            description = "Input column: array<double>, array<float> or a Spark ML vector (default: features).")
     String features;
 
-    @Option(names = "--feature-cols", paramLabel = "A,B,...", split = ",",
-            description = "instead of --features: one numeric column per input dimension, in order")
+    @Option(names = "--feature-cols", paramLabel = "COL", split = ",",
+            description = "Instead of --features: one numeric column per input dimension, in order.")
     List<String> featureCols;
 
-    @Option(names = "--id-col", paramLabel = "COL", description = "carried to every output row (default: id when the input has it)")
+    @Option(names = "--id-col", paramLabel = "COL",
+            description = "Carried to every output row (default: id when the input has it).")
     String idCol;
 
-    @Option(names = "--keep-cols", paramLabel = "A,B,...", split = ",", description = "further input columns carried through")
+    @Option(names = "--keep-cols", paramLabel = "COL", split = ",",
+            description = "Further input columns carried through.")
     List<String> keepCols;
 
     @Option(names = "--output-index", paramLabel = "K",
-            description = "which output neuron (0-based) when the model has several; required then")
+            description = "Which output neuron (0-based) when the model has several; required then.")
     Integer outputIndex;
 
-    @Option(names = "--mode", paramLabel = "M", defaultValue = "permissive",
-            description = "permissive: bad rows go to rejected/; dropmalformed: counted and dropped; "
-                    + "failfast: the first bad row stops the job (default: ${DEFAULT-VALUE})")
-    String mode;
+    @Option(names = "--mode", paramLabel = "M", defaultValue = "permissive", converter = EnumIds.Modes.class,
+            completionCandidates = EnumIds.Modes.class,
+            description = "What to do with bad rows. permissive: they go to rejected/; dropmalformed: counted and"
+                    + " dropped; failfast: the first one stops the job (default: ${DEFAULT-VALUE}).")
+    Mode mode;
 
-    @Option(names = "--overwrite", description = "replace an existing output folder")
-    boolean overwrite;
+    @Mixin
+    SparkOptions spark;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*] where no cluster is given)")
-    String master;
-
-    @Option(names = "--precision", paramLabel = "P", defaultValue = "float64",
-            description = "arithmetic of the kernel: float64, or float32 (about twice as fast on wide networks;"
-                    + " gradients within 1e-4 of float64, relative to their largest entry) (default: ${DEFAULT-VALUE})")
-    String precision;
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "float64", converter = EnumIds.Precisions.class,
+            completionCandidates = EnumIds.Precisions.class,
+            description = "Arithmetic of the kernel: float64, or float32 (about twice as fast on wide networks;"
+                    + " gradients within 1e-4 of float64, relative to their largest entry) (default:"
+                    + " ${DEFAULT-VALUE}).")
+    BlockKernel.Precision precision;
 
     @Option(names = "--block-rows", paramLabel = "N",
-            description = "rows per kernel block (default: " + GradientJob.DEFAULT_BLOCK_ROWS + ", fewer where"
+            description = "Rows per kernel block (default: " + GradientJob.DEFAULT_BLOCK_ROWS + ", fewer where"
                     + " rows are wide: a block's buffers stay within 64 MiB); refused when a block would not fit"
-                    + " in a quarter of a task's share of the heap")
+                    + " in a quarter of a task's share of the heap.")
     Integer blockRows;
 
-    @Option(names = "--ignore-corrupt-files", description = "skip input files that cannot be read as Parquet, and"
-            + " name them in summary.json (skipped_files) and the report (Spark's spark.sql.files.ignoreCorruptFiles)")
+    @Option(names = "--ignore-corrupt-files", description = "Skip input files that cannot be read as Parquet, and"
+            + " name them in summary.json (skipped_files) and the report (Spark's"
+            + " spark.sql.files.ignoreCorruptFiles).")
     boolean ignoreCorruptFiles;
 
-    /** Every problem with the command that can be seen without Spark, all at once. */
-    List<String> validate() {
+    @Override
+    public List<String> validate() {
         List<String> problems = new ArrayList<>();
         if (features != null && featureCols != null) {
             problems.add("give --features or --feature-cols, not both");
@@ -92,25 +93,13 @@ final class GradientsCommand implements Callable<Integer> {
         if (blockRows != null && blockRows < 1) {
             problems.add("--block-rows must be at least 1, got " + blockRows);
         }
-        try {
-            Mode.fromId(mode);
-        } catch (IllegalArgumentException e) {
-            problems.add("--mode: " + e.getMessage());
-        }
-        try {
-            BlockKernel.Precision.fromId(precision);
-        } catch (IllegalArgumentException e) {
-            problems.add("--precision: " + e.getMessage());
-        }
         if (isLocal(model) && !Files.isRegularFile(Path.of(model))) {
             problems.add("model file " + model + (Files.isDirectory(Path.of(model)) ? " is a folder" : " does not exist"));
         }
         if (isLocal(input) && !hasGlob(input) && !Files.exists(Path.of(input))) {
             problems.add("input " + input + " does not exist");
         }
-        if (isLocal(output) && Files.exists(Path.of(output)) && !overwrite) {
-            problems.add("the output folder " + output + " exists; choose another or pass --overwrite to replace it");
-        }
+        out.validate(problems);
         return problems;
     }
 
@@ -123,19 +112,15 @@ final class GradientsCommand implements Callable<Integer> {
     }
 
     GradientJob.Options options() {
-        return GradientJob.Options.builder(model, input, output).featuresCol(features).featureCols(featureCols)
-                .idCol(idCol).keepCols(keepCols).outputIndex(outputIndex).mode(Mode.fromId(mode)).overwrite(overwrite)
-                .blockRows(blockRows == null ? 0 : blockRows).precision(BlockKernel.Precision.fromId(precision))
+        return GradientJob.Options.builder(model, input, out.output).featuresCol(features).featureCols(featureCols)
+                .idCol(idCol).keepCols(keepCols).outputIndex(outputIndex).mode(mode).overwrite(out.overwrite)
+                .blockRows(blockRows == null ? 0 : blockRows).precision(precision)
                 .ignoreCorruptFiles(ignoreCorruptFiles).build();
     }
 
     @Override
     public Integer call() throws IOException {
-        List<String> problems = validate();
-        if (!problems.isEmpty()) {
-            throw new InvalidSetupException(String.join("; ", problems));
-        }
-        GradientJob.Result result = new GradientJob(Sessions.open("netsense gradients", master), options()).execute();
+        GradientJob.Result result = new GradientJob(spark.open("netsense gradients"), options()).execute();
         RunReport.print(System.out, "netsense gradients", result);
         return ExitCode.OK;
     }

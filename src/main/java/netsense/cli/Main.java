@@ -1,6 +1,7 @@
 package netsense.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import netsense.io.InvalidSetupException;
 import netsense.spark.BadRowException;
 import netsense.spark.Failures;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
  * The entry point: {@code netsense gradients|generate|demo [options]}. Parsing and exit codes
  * live here; {@code System.exit} is called only by {@link #main}.
  */
-@Command(name = "netsense", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "netsense", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = Main.Version.class,
         description = "Input-gradient sensitivity of feed-forward neural networks on Apache Spark.",
         subcommands = {GradientsCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
@@ -59,6 +60,7 @@ public final class Main implements Runnable {
             cl = new CommandLine(cl.getSubcommands().get(args[0]).getCommand());
             cl.setCommandName(launcher);
         }
+        cl.setExecutionStrategy(Main::validateThenRun);
         cl.setParameterExceptionHandler((e, given) -> {
             CommandLine c = e.getCommandLine();
             PrintWriter err = c.getErr();
@@ -90,6 +92,30 @@ public final class Main implements Runnable {
             return ExitCode.FAILURE;
         });
         return cl;
+    }
+
+    /**
+     * Help when asked for; else the command's {@link NetsenseCommand#validate} problems, all in one
+     * line (exit 2, through the execution exception handler), before the command runs.
+     */
+    private static int validateThenRun(CommandLine.ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        CommandLine.ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        if (last.commandSpec().userObject() instanceof NetsenseCommand command) {
+            List<String> problems = command.validate();
+            if (!problems.isEmpty()) {
+                String line = String.join("; ", problems);
+                throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), line,
+                        new InvalidSetupException(line));
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     private static String programName(CommandLine c, String launcher) {

@@ -152,11 +152,10 @@ class CliTest extends SparkTestBase {
                 r.err());
         assertTrue(r.err().contains("Try 'netsense gradients --help' for more information."), r.err());
         Run both = gradients("--features", "features", "--feature-cols", "a,b", "--output-index", "-1",
-                "--mode", "lenient");
+                "--block-rows", "0");
         assertEquals(2, both.status());
         assertEquals("netsense gradients: give --features or --feature-cols, not both; --output-index must be 0 or"
-                + " more, got -1; --mode: unknown mode \"lenient\" (known: permissive, dropmalformed, failfast)\n",
-                both.err());
+                + " more, got -1; --block-rows must be at least 1, got 0\n", both.err());
     }
 
     @Test
