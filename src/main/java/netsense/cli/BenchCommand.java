@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import netsense.core.Activation;
 import netsense.core.BlockGradient;
-import netsense.core.BlockKernel;
 import netsense.core.Network;
 import netsense.core.RandomNetworks;
 import netsense.io.ModelWriter;

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import netsense.core.BlockKernel;
 import netsense.core.Network;
-import netsense.io.FeatureSource;
 import netsense.io.InvalidSetupException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;

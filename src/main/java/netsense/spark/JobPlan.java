@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Set;
 import netsense.core.InvalidModelException;
 import netsense.core.Network;
-import netsense.io.FeatureSource;
 import netsense.io.InvalidSetupException;
 import netsense.io.ModelReader;
 import org.apache.hadoop.conf.Configuration;

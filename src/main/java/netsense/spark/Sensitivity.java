@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import netsense.core.DimensionSummary;
 import netsense.core.GradientSummary;
-import netsense.io.FeatureSource;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;

@@ -1,4 +1,4 @@
-package netsense.io;
+package netsense.spark;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import netsense.core.Network;
+import netsense.io.InvalidSetupException;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.ArrayType;
