@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import netsense.core.BlockKernel;
 import netsense.spark.Mode;
 import netsense.spark.SyntheticInputs;
+import netsense.spark.VectorType;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -63,6 +64,13 @@ abstract class EnumIds<E extends Enum<E>> implements ITypeConverter<E>, Iterable
     static final class Precisions extends EnumIds<BlockKernel.Precision> {
         Precisions() {
             super(BlockKernel.Precision.class, BlockKernel.Precision::id);
+        }
+    }
+
+    /** {@code --vector-type}. */
+    static final class VectorTypes extends EnumIds<VectorType> {
+        VectorTypes() {
+            super(VectorType.class, VectorType::id);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import netsense.core.BlockKernel;
 import netsense.spark.GradientJob;
 import netsense.spark.Mode;
+import netsense.spark.VectorType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,6 +68,12 @@ final class GradientsCommand implements NetsenseCommand {
                     + " ${DEFAULT-VALUE}).")
     BlockKernel.Precision precision;
 
+    @Option(names = "--vector-type", paramLabel = "T", defaultValue = "double", converter = EnumIds.VectorTypes.class,
+            completionCandidates = EnumIds.VectorTypes.class,
+            description = "Element type of the gradient column: double, or float, which halves the output for wide"
+                    + " inputs; the statistics are float64 either way (default: ${DEFAULT-VALUE}).")
+    VectorType vectorType;
+
     @Option(names = "--block-rows", paramLabel = "N",
             description = "Rows per kernel block (default: " + GradientJob.DEFAULT_BLOCK_ROWS + ", fewer where"
                     + " rows are wide: a block's buffers stay within 64 MiB); refused when a block would not fit"
@@ -115,7 +122,7 @@ final class GradientsCommand implements NetsenseCommand {
         return GradientJob.Options.builder(model, input, out.output).featuresCol(features).featureCols(featureCols)
                 .idCol(idCol).keepCols(keepCols).outputIndex(outputIndex).mode(mode).overwrite(out.overwrite)
                 .blockRows(blockRows == null ? 0 : blockRows).precision(precision)
-                .ignoreCorruptFiles(ignoreCorruptFiles).build();
+                .ignoreCorruptFiles(ignoreCorruptFiles).vectorType(vectorType).build();
     }
 
     @Override

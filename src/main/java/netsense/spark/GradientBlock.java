@@ -148,9 +148,17 @@ final class GradientBlock {
     }
 
     /** As {@link #putResult(int, Object[], int)}, into a row being built in Spark's internal form. */
-    void putResult(int good, InternalRows.RowBuilder row, int at) {
+    void putResult(int good, InternalRows.RowBuilder row, int at, VectorType vectorType) {
         row.setDouble(at, outputs[good] + 0.0);
-        row.setDoubles(at + 1, gradient(good));
+        if (vectorType == VectorType.FLOAT) {
+            float[] g = new float[width];
+            for (int j = 0; j < width; j++) {
+                g[j] = (float) gradients[good * width + j] + 0.0f;
+            }
+            row.setFloats(at + 1, g);
+        } else {
+            row.setDoubles(at + 1, gradient(good));
+        }
         row.setDouble(at + 2, norms[3 * good]);
         row.setDouble(at + 3, norms[3 * good + 1]);
         row.setDouble(at + 4, norms[3 * good + 2]);

@@ -78,7 +78,7 @@ public final class GradientJob {
     public record Options(String model, String input, String output, String featuresCol, List<String> featureCols,
                           String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
                           int blockRows, BlockKernel.Precision precision, boolean ignoreCorruptFiles,
-                          KernelFactory kernels) {
+                          KernelFactory kernels, VectorType vectorType) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(input, "input");
@@ -90,6 +90,7 @@ public final class GradientJob {
             blockRows = Math.max(0, blockRows);
             precision = precision == null ? BlockKernel.Precision.FLOAT64 : precision;
             kernels = kernels == null ? KernelFactory.NETSENSE : kernels;
+            vectorType = vectorType == null ? VectorType.DOUBLE : vectorType;
         }
 
         /** As the canonical constructor, with netsense's kernel and failing on corrupt input files. */
@@ -97,7 +98,7 @@ public final class GradientJob {
                        String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
                        int blockRows) {
             this(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode, overwrite,
-                    blockRows, null, false, null);
+                    blockRows, null, false, null, null);
         }
 
         /** The defaults for everything but the three paths. */
@@ -123,6 +124,7 @@ public final class GradientJob {
             b.precision = precision;
             b.ignoreCorruptFiles = ignoreCorruptFiles;
             b.kernels = kernels;
+            b.vectorType = vectorType;
             return b;
         }
     }
@@ -143,6 +145,7 @@ public final class GradientJob {
         private BlockKernel.Precision precision;
         private boolean ignoreCorruptFiles;
         private KernelFactory kernels;
+        private VectorType vectorType;
 
         private Builder(String model, String input, String output) {
             this.model = model;
@@ -213,9 +216,15 @@ public final class GradientJob {
             return this;
         }
 
+        /** The gradient column's elements: double (the default) or float (half the size; statistics stay float64). */
+        public Builder vectorType(VectorType v) {
+            this.vectorType = v;
+            return this;
+        }
+
         public Options build() {
             return new Options(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode,
-                    overwrite, blockRows, precision, ignoreCorruptFiles, kernels);
+                    overwrite, blockRows, precision, ignoreCorruptFiles, kernels, vectorType);
         }
     }
 
@@ -294,7 +303,7 @@ public final class GradientJob {
                 new GradientPass.Settings(outputIndex, options.mode(), blockRows, options.precision());
         JavaRDD<InternalRow> internal = InternalRows.of(rows).toJavaRDD();
 
-        StructType gradientSchema = gradientSchema(projected, carried.size());
+        StructType gradientSchema = gradientSchema(projected, carried.size(), options.vectorType());
         GradientPass gradientPass = new GradientPass(shared, options.kernels(), settings, layout, gradientSchema, tally);
         LOG.info("phase 1: gradients of {} → {}", options.input(), options.output());
         // The statistics are right under task retries, speculation and lost executors only
@@ -358,14 +367,14 @@ public final class GradientJob {
                 names, options.mode(), options.precision(), seconds, spark.sparkContext().master(), spark.version());
     }
 
-    static StructType gradientSchema(StructType projected, int carried) {
+    static StructType gradientSchema(StructType projected, int carried, VectorType vectorType) {
         List<StructField> fields = new ArrayList<>();
         for (int i = 0; i < carried; i++) {
             fields.add(projected.fields()[i]);
         }
         fields.add(DataTypes.createStructField("output", DataTypes.DoubleType, false));
         fields.add(DataTypes.createStructField("gradient",
-                DataTypes.createArrayType(DataTypes.DoubleType, false), false));
+                DataTypes.createArrayType(vectorType.element(), false), false));
         fields.add(DataTypes.createStructField("grad_l1", DataTypes.DoubleType, false));
         fields.add(DataTypes.createStructField("grad_l2", DataTypes.DoubleType, false));
         fields.add(DataTypes.createStructField("grad_linf", DataTypes.DoubleType, false));

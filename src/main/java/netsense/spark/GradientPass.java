@@ -12,6 +12,8 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -77,6 +79,8 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
         private final UnsafeProjection carried = InternalRows.prefixCopier(layout.types(layout.carried()));
         private final InternalRow[] kept = new InternalRow[blockRows];
         private final InternalRows.RowBuilder out = new InternalRows.RowBuilder(output);
+        private final VectorType vectorType = ((ArrayType) output.fields()[layout.carried() + 1].dataType())
+                .elementType() == DataTypes.FloatType ? VectorType.FLOAT : VectorType.DOUBLE;
         private boolean reported;
         private UTF8String file;
         private long fileRows;
@@ -133,7 +137,7 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
             for (int c = 0; c < layout.carried(); c++) {
                 out.copy(c, kept[i], c);
             }
-            engine.putResult(i, out, layout.carried());
+            engine.putResult(i, out, layout.carried(), vectorType);
             kept[i] = null;
             return out.build();
         }

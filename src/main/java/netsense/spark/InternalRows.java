@@ -108,6 +108,10 @@ final class InternalRows {
             row.update(column, UnsafeArrayData.fromPrimitiveArray(values));
         }
 
+        void setFloats(int column, float[] values) {
+            row.update(column, UnsafeArrayData.fromPrimitiveArray(values));
+        }
+
         void setString(int column, String value) {
             row.update(column, UTF8String.fromString(value));
         }

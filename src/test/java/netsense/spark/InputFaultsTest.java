@@ -241,7 +241,7 @@ class InputFaultsTest extends SparkTestBase {
                         org.apache.spark.sql.types.DataTypes.DoubleType));
         GradientPass f = new GradientPass(shared, KernelFactory.NETSENSE,
                 new GradientPass.Settings(0, Mode.PERMISSIVE, 21_000, netsense.core.BlockKernel.Precision.FLOAT64),
-                new RowLayout(schema, 0, 0, -1, null, false), GradientJob.gradientSchema(schema, 0), null);
+                new RowLayout(schema, 0, 0, -1, null, false), GradientJob.gradientSchema(schema, 0, VectorType.DOUBLE), null);
         Failures.NotEnoughMemoryException e = assertThrows(Failures.NotEnoughMemoryException.class,
                 () -> f.call(java.util.Collections.emptyIterator()));
         String line = "out of memory allocating a block of 21000 rows × 100000 features: raise --driver-memory"

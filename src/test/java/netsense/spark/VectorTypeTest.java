@@ -1,0 +1,59 @@
+package netsense.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import netsense.core.Network;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Test;
+
+/** {@code --vector-type float}: float gradients on disk, the statistics those of float64. */
+class VectorTypeTest extends SparkTestBase {
+    private static long bytes(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    @Test
+    void floatGradientsAreTheDoubleOnesRoundedAndHalfTheSize() throws Exception {
+        Network net = randomNetwork(5, 64, 8, 1);
+        Path input = parquet("in", GradientJobTest.randomRows(3, 3000, 64), GradientJobTest.SCHEMA, 2);
+        String model = model("m", net).toString();
+        Path doubles = tmp.resolve("double");
+        Path floats = tmp.resolve("float");
+        new GradientJob(spark, GradientJob.Options.builder(model, input.toString(), doubles.toString()).build())
+                .execute();
+        new GradientJob(spark, GradientJob.Options.builder(model, input.toString(), floats.toString())
+                .vectorType(VectorType.FLOAT).build()).execute();
+
+        ArrayType type = (ArrayType) spark.read().parquet(floats.resolve("gradients").toString()).schema()
+                .apply("gradient").dataType();
+        assertEquals(DataTypes.FloatType, type.elementType());
+        List<Row> d = readSorted(doubles.resolve("gradients"), "id");
+        List<Row> f = readSorted(floats.resolve("gradients"), "id");
+        assertEquals(d.size(), f.size());
+        for (int i = 0; i < d.size(); i++) {
+            double[] g = doubles(d.get(i), "gradient");
+            List<Float> h = f.get(i).getList(f.get(i).fieldIndex("gradient"));
+            for (int j = 0; j < g.length; j++) {
+                assertEquals((float) g[j], h.get(j), 0f, "row " + i + " entry " + j);
+            }
+            assertEquals(d.get(i).getDouble(d.get(i).fieldIndex("grad_l2")),
+                    f.get(i).getDouble(f.get(i).fieldIndex("grad_l2")), 0, "norms come from the float64 gradient");
+        }
+        assertEquals(summary(doubles).get("dimensions"), summary(floats).get("dimensions"),
+                "the statistics are float64's");
+        long doubleBytes = bytes(doubles.resolve("gradients"));
+        long floatBytes = bytes(floats.resolve("gradients"));
+        assertTrue(floatBytes < 0.7 * doubleBytes, "float " + floatBytes + " bytes, double " + doubleBytes);
+    }
+}
