@@ -124,7 +124,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "name a command: gradients, generate or demo");
+        throw new CommandLine.ParameterException(new CommandLine(this), "name a command: gradients, generate, demo or bench");
     }
 
     /** The version from the jar's manifest. */

@@ -294,51 +294,57 @@ public final class GradientJob {
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Network> shared = jsc.broadcast(net);
-        TallyAccumulator tally = new TallyAccumulator(n1);
-        spark.sparkContext().register(tally, "netsense tally");
-        int raw = features.rawColumns().size();
-        RowLayout layout = new RowLayout(projected, carried.size(), raw, idCol == null ? -1 : carried.indexOf(idCol),
-                idCol, ignoreCorrupt);
-        GradientPass.Settings settings =
-                new GradientPass.Settings(outputIndex, options.mode(), blockRows, options.precision());
-        JavaRDD<InternalRow> internal = InternalRows.of(rows).toJavaRDD();
-
-        StructType gradientSchema = gradientSchema(projected, carried.size(), options.vectorType());
-        GradientPass gradientPass = new GradientPass(shared, options.kernels(), settings, layout, gradientSchema, tally);
-        LOG.info("phase 1: gradients of {} → {}", options.input(), options.output());
-        // The statistics are right under task retries, speculation and lost executors only
-        // because the tally is added in THIS stage, the result stage of the write: Spark merges
-        // a result task's accumulator updates once per partition, from its successful attempt
-        // (failed, killed and commit-denied attempts count nothing). A shuffle between
-        // mapPartitions and the write (repartition, coalesce with shuffle, a sort), or reading
-        // the tally from any other stage, moves the updates into a map stage, whose tasks Spark
-        // may rerun or run twice successfully — and the counts would then be doubled.
-        // TaskRetriesTest checks failed and speculated attempts of this stage against a clean run.
+        JobTally counts;
+        StructType rejectedSchema;
         try {
-            InternalRows.toDataFrame(spark, internal.mapPartitions(gradientPass).rdd(), gradientSchema)
-                    .write().parquet(new Path(staging, "gradients").toString());
-        } catch (Exception e) { // a failed task arrives as a SparkException, which Scala throws unchecked
-            BadRowException bad = BadRowException.findIn(e);
-            if (bad != null) {
-                throw bad;
+            TallyAccumulator tally = new TallyAccumulator(n1);
+            // unnamed: Spark keeps a named accumulator's value per task on the driver (a full tally each)
+            spark.sparkContext().register(tally);
+            int raw = features.rawColumns().size();
+            RowLayout layout = new RowLayout(projected, carried.size(), raw, idCol == null ? -1 : carried.indexOf(idCol),
+                    idCol, ignoreCorrupt);
+            GradientPass.Settings settings =
+                    new GradientPass.Settings(outputIndex, options.mode(), blockRows, options.precision());
+            JavaRDD<InternalRow> internal = InternalRows.of(rows).toJavaRDD();
+
+            StructType gradientSchema = gradientSchema(projected, carried.size(), options.vectorType());
+            GradientPass gradientPass = new GradientPass(shared, options.kernels(), settings, layout, gradientSchema, tally);
+            LOG.info("phase 1: gradients of {} → {}", options.input(), options.output());
+            // The statistics are right under task retries, speculation and lost executors only
+            // because the tally is added in THIS stage, the result stage of the write: Spark merges
+            // a result task's accumulator updates once per partition, from its successful attempt
+            // (failed, killed and commit-denied attempts count nothing). A shuffle between
+            // mapPartitions and the write (repartition, coalesce with shuffle, a sort), or reading
+            // the tally from any other stage, moves the updates into a map stage, whose tasks Spark
+            // may rerun or run twice successfully — and the counts would then be doubled.
+            // TaskRetriesTest checks failed and speculated attempts of this stage against a clean run.
+            try {
+                InternalRows.toDataFrame(spark, internal.mapPartitions(gradientPass).rdd(), gradientSchema)
+                        .write().parquet(new Path(staging, "gradients").toString());
+            } catch (Exception e) { // a failed task arrives as a SparkException, which Scala throws unchecked
+                BadRowException bad = BadRowException.findIn(e);
+                if (bad != null) {
+                    throw bad;
+                }
+                throw e;
             }
-            throw e;
+            counts = tally.value();
+            rejectedSchema = rejectedSchema(projected, carried.size() + raw);
+            String rejectedPath = new Path(staging, "rejected").toString();
+            if (options.mode() == Mode.PERMISSIVE && counts.rejected() > 0) {
+                boolean results = counts.rejectedByKind().containsKey(RowFault.Kind.NON_FINITE_RESULT.label());
+                LOG.info("phase 2: {} rejected rows → rejected/{}", counts.rejected(),
+                        results ? "" : " (all bad on their face: no gradient computed)");
+                RejectedPass rejectedPass = new RejectedPass(shared, options.kernels(), settings, layout, rejectedSchema,
+                        results);
+                InternalRows.toDataFrame(spark, internal.mapPartitions(rejectedPass).rdd(), rejectedSchema)
+                        .write().parquet(rejectedPath);
+            } else {
+                spark.createDataFrame(List.of(), rejectedSchema).coalesce(1).write().parquet(rejectedPath);
+            }
+        } finally {
+            shared.destroy();
         }
-        JobTally counts = tally.value();
-        StructType rejectedSchema = rejectedSchema(projected, carried.size() + raw);
-        String rejectedPath = new Path(staging, "rejected").toString();
-        if (options.mode() == Mode.PERMISSIVE && counts.rejected() > 0) {
-            boolean results = counts.rejectedByKind().containsKey(RowFault.Kind.NON_FINITE_RESULT.label());
-            LOG.info("phase 2: {} rejected rows → rejected/{}", counts.rejected(),
-                    results ? "" : " (all bad on their face: no gradient computed)");
-            RejectedPass rejectedPass = new RejectedPass(shared, options.kernels(), settings, layout, rejectedSchema,
-                    results);
-            InternalRows.toDataFrame(spark, internal.mapPartitions(rejectedPass).rdd(), rejectedSchema)
-                    .write().parquet(rejectedPath);
-        } else {
-            spark.createDataFrame(List.of(), rejectedSchema).coalesce(1).write().parquet(rejectedPath);
-        }
-        shared.destroy();
 
         SummaryJson.Rows counted = new SummaryJson.Rows(counts.input(), counts.ok(), counts.rejected());
         if (counted.input() != counted.ok() + counted.rejected()) {

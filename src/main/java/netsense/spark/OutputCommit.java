@@ -133,9 +133,24 @@ final class OutputCommit implements AutoCloseable {
      */
     void commit(SummaryWriter summary) throws IOException {
         Path aside = null;
+        Path hiddenSummary = new Path(output, "." + SUMMARY + MARKER + "previous-" + id);
+        boolean hid = false;
         if (overwrite && fs.exists(output)) {
+            // the previous output stops claiming to be complete first: on an object store the move
+            // aside is a copy, file by file, and DIR is seen half gone while it runs
+            if (fs.exists(new Path(output, SUMMARY))) {
+                move(new Path(output, SUMMARY), hiddenSummary);
+                hid = true;
+            }
             aside = sibling("previous-");
-            move(output, aside);
+            try {
+                move(output, aside);
+            } catch (IOException | RuntimeException e) {
+                if (hid) {
+                    unhide(output, hiddenSummary, e);
+                }
+                throw e;
+            }
         }
         try {
             try {
@@ -143,7 +158,7 @@ final class OutputCommit implements AutoCloseable {
             } catch (TargetExistsException e) {
                 throw new InvalidSetupException("the output folder " + output + " appeared while the job ran"
                         + " (another job writing there?); it is left as it is and this run's results are discarded;"
-                        + " choose another output or pass --overwrite to replace it");
+                        + " choose another output" + (overwrite ? "" : " or pass --overwrite to replace it"));
             }
             try {
                 writeSummary(summary);
@@ -152,13 +167,22 @@ final class OutputCommit implements AutoCloseable {
                 throw e;
             }
         } catch (IOException | RuntimeException e) {
-            if (aside != null) {
-                restore(aside, e);
+            if (aside != null && restore(aside, e) && hid) {
+                unhide(output, hiddenSummary, e);
             }
             throw e;
         }
         if (aside != null) {
             deleteQuietly(aside, "the previous output, moved aside");
+        }
+    }
+
+    /** Puts the previous output's summary.json back under its name, in {@code folder}. */
+    private void unhide(Path folder, Path hidden, Exception cause) {
+        try {
+            move(new Path(folder, hidden.getName()), new Path(folder, SUMMARY));
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -183,13 +207,16 @@ final class OutputCommit implements AutoCloseable {
         }
     }
 
-    private void restore(Path aside, Exception cause) {
+    private boolean restore(Path aside, Exception cause) {
         try {
             move(aside, output);
+            return true;
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
             cause.addSuppressed(new IOException("the previous output could not be moved back: it is complete at "
-                    + aside + "; move it to " + output + " by hand"));
+                    + aside + " (its summary.json as ." + SUMMARY + MARKER + "previous-" + id + "); move it to "
+                    + output + " by hand"));
+            return false;
         }
     }
 
@@ -203,7 +230,8 @@ final class OutputCommit implements AutoCloseable {
         }
         boolean renamed = fs.rename(from, to);
         Path nested = new Path(to, from.getName());
-        if (fs.exists(nested) && !fs.exists(from)) {
+        // only names of this commit's own (staging, summary) are unique enough to tell a nested move
+        if (from.getName().contains(id) && fs.exists(nested) && !fs.exists(from)) {
             // `to` was created in between and `from` went into it: take it back out
             if (!fs.rename(nested, from)) {
                 throw new IOException("could not move " + nested + " back to " + from);

@@ -1,6 +1,8 @@
 package netsense.spark;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import netsense.core.Network;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -43,17 +45,23 @@ final class RejectedPass implements FlatMapFunction<Iterator<InternalRow>, Inter
     private final class Blocks extends BlockedRows<InternalRow, InternalRow> {
         private final int n1 = network.value().inputWidth();
         private final int blockRows = settings.blockRows();
-        private final GradientBlock engine = new GradientBlock(kernels.create(network.value(),
-                settings.outputIndex(), blockRows, settings.precision()), n1, blockRows);
+        private final GradientBlock engine;
         private final int kept = layout.carried() + layout.raw();
         private final UnsafeProjection copier = InternalRows.prefixCopier(layout.types(kept));
         private final InternalRow[] staged = new InternalRow[blockRows];
-        private final InternalRow[] bad = new InternalRow[blockRows];
-        private final RowFault[] faults = new RowFault[blockRows];
+        private final List<InternalRow> bad = new ArrayList<>();
+        private final List<RowFault> faults = new ArrayList<>();
         private final InternalRows.RowBuilder out = new InternalRows.RowBuilder(output);
 
         Blocks(Iterator<InternalRow> in) {
             super(in);
+            try {
+                engine = new GradientBlock(kernels.create(network.value(), settings.outputIndex(), blockRows,
+                        settings.precision()), n1, blockRows);
+            } catch (OutOfMemoryError e) {
+                throw new Failures.NotEnoughMemoryException("allocating a block of " + blockRows + " rows × " + n1
+                        + " features", e);
+            }
         }
 
         @Override
@@ -63,41 +71,43 @@ final class RejectedPass implements FlatMapFunction<Iterator<InternalRow>, Inter
 
         @Override
         protected int nextBlock() {
-            int found = 0;
-            for (int read = 0; read < blockRows && in.hasNext(); read++) {
+            bad.clear();
+            faults.clear();
+            // the same blocks as the gradient pass (a block is full of rows good on their face), so
+            // that the kernel judges every row as it did there
+            while (!engine.isFull() && in.hasNext()) {
                 InternalRow row = in.next();
                 RowFault fault = engine.stage(row, layout.features());
                 if (fault != null) {
-                    bad[found] = copier.apply(row).copy();
-                    faults[found++] = fault;
+                    bad.add(copier.apply(row).copy());
+                    faults.add(fault);
                 } else if (results) {
                     staged[engine.staged() - 1] = copier.apply(row).copy();
                 }
             }
             if (!results) {
                 engine.discard();
-                return found;
+                return bad.size();
             }
             int filled = engine.staged();
             engine.compute();
             for (int r = 0; r < filled; r++) {
                 RowFault fault = engine.fault(r);
                 if (fault != null) {
-                    bad[found] = staged[r];
-                    faults[found++] = fault;
+                    bad.add(staged[r]);
+                    faults.add(fault);
                 }
                 staged[r] = null;
             }
-            return found;
+            return bad.size();
         }
 
         @Override
         protected InternalRow row(int i) {
             for (int c = 0; c < kept; c++) {
-                out.copy(c, bad[i], c);
+                out.copy(c, bad.get(i), c);
             }
-            out.setString(kept, faults[i].reason());
-            bad[i] = null;
+            out.setString(kept, faults.get(i).reason());
             return out.build();
         }
     }

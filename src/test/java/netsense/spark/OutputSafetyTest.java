@@ -83,6 +83,37 @@ class OutputSafetyTest extends SparkTestBase {
     }
 
     @Test
+    void overwriteOfAnOutputNamedLikeOneOfItsOwnFolders() throws Exception {
+        Path x = tmp.resolve("x");
+        Files.createDirectories(x);
+        String out = x.resolve("gradients").toString();
+        run(input("first", 300), out, Mode.PERMISSIVE, false);
+        run(input("second", 500), out, Mode.PERMISSIVE, true);
+        assertEquals(500, summary(x.resolve("gradients")).at("/rows/input").asLong());
+        try (Stream<Path> files = Files.list(x)) {
+            assertEquals(List.of("gradients"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void overwriteFirstHidesThePreviousSummarySoThatAHalfMovedOutputNeverLooksComplete() throws Exception {
+        String out = FaultyFileSystem.uri(tmp.resolve("out"));
+        run(input("first", 300), out, Mode.PERMISSIVE, false);
+        List<String> seen = new ArrayList<>();
+        FaultyFileSystem.renameHook = (fs, from, to) -> {
+            if (from.getName().equals("out") && to.getName().contains("previous-")) {
+                seen.add("moved aside with summary.json: " + new File(from.toUri().getPath(), "summary.json").exists());
+                return false; // and the move aside fails: the previous output must come back whole
+            }
+            return true;
+        };
+        assertThrows(IOException.class, () -> run(input("second", 500), out, Mode.PERMISSIVE, true));
+        assertEquals(List.of("moved aside with summary.json: false"), seen);
+        assertEquals(300, summary(tmp.resolve("out")).at("/rows/input").asLong(), "the previous output, whole");
+        assertEquals(List.of(), leftBeside());
+    }
+
+    @Test
     void withoutOverwriteAnOutputThatAppearsDuringTheRunIsLeftAlone() throws Exception {
         String out = FaultyFileSystem.uri(tmp.resolve("out"));
         // another job finishes the same output just before this one moves its own in
