@@ -38,6 +38,26 @@ final class GradientBlock {
         this.faults = new RowFault[capacity];
     }
 
+    /**
+     * A task's block: its kernel from {@code kernels}. An OutOfMemoryError escaping a task ends a
+     * local-mode JVM (exit 52), so running out here is a task failure that names the settings.
+     */
+    static GradientBlock forTask(KernelFactory kernels, Network net, GradientPass.Settings settings) {
+        int rows = settings.blockRows();
+        try {
+            return new GradientBlock(kernels.create(net, settings.outputIndex(), rows, settings.precision()),
+                    net.inputWidth(), rows);
+        } catch (OutOfMemoryError e) {
+            throw new Failures.NotEnoughMemoryException("allocating a block of " + rows + " rows × "
+                    + net.inputWidth() + " features", e);
+        }
+    }
+
+    /** "blocks of 256 rows × 16 features", for messages. */
+    String describe() {
+        return "blocks of " + capacity + " rows × " + width + " features";
+    }
+
     /** The kernel of {@code net}'s output {@code outputIndex} in that precision, {@code capacity} rows a block. */
     static GradientBlock of(Network net, int outputIndex, int capacity, BlockKernel.Precision precision) {
         return new GradientBlock(BlockKernel.create(net, outputIndex, capacity, precision), net.inputWidth(),

@@ -87,18 +87,12 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
 
         Blocks(Iterator<InternalRow> in) {
             super(in);
-            try {
-                engine = new GradientBlock(kernels.create(net, settings.outputIndex(), blockRows, settings.precision()),
-                        n1, blockRows);
-            } catch (OutOfMemoryError e) {
-                throw new Failures.NotEnoughMemoryException("allocating a block of " + blockRows + " rows × " + n1
-                        + " features", e);
-            }
+            engine = GradientBlock.forTask(kernels, net, settings);
         }
 
         @Override
         protected String describeBlocks() {
-            return "blocks of " + blockRows + " rows × " + n1 + " features";
+            return engine.describe();
         }
 
         @Override

@@ -55,18 +55,12 @@ final class RejectedPass implements FlatMapFunction<Iterator<InternalRow>, Inter
 
         Blocks(Iterator<InternalRow> in) {
             super(in);
-            try {
-                engine = new GradientBlock(kernels.create(network.value(), settings.outputIndex(), blockRows,
-                        settings.precision()), n1, blockRows);
-            } catch (OutOfMemoryError e) {
-                throw new Failures.NotEnoughMemoryException("allocating a block of " + blockRows + " rows × " + n1
-                        + " features", e);
-            }
+            engine = GradientBlock.forTask(kernels, network.value(), settings);
         }
 
         @Override
         protected String describeBlocks() {
-            return "blocks of " + blockRows + " rows × " + n1 + " features";
+            return engine.describe();
         }
 
         @Override
