@@ -36,6 +36,8 @@ final class Backends {
     /** Layers with at least this many weights go to native BLAS, where the call costs little. */
     static final long NATIVE_FROM = 64 * 64;
 
+    /** Why the Vector API does not run in this JVM, or null when it does. */
+    private static final String VECTOR_PROBLEM = probeVector();
     static final Backend PLAIN = plain();
     static final Backend DEFAULT = choose();
 
@@ -58,12 +60,30 @@ final class Backends {
     }
 
     static boolean vectorAvailable() {
+        return VECTOR_PROBLEM == null;
+    }
+
+    private static String probeVector() {
         try {
             new VectorProduct().name();
-            return true;
+            return null;
         } catch (LinkageError e) {
-            return false;
+            String module = "jdk.incubator.vector";
+            return "the JDK Vector API is not available: " + (ModuleLayer.boot().findModule(module).isEmpty()
+                    ? "module " + module + " not resolved (" + e + "); add --add-modules " + module
+                    : e.toString());
         }
+    }
+
+    /**
+     * Why {@link #DEFAULT} runs plain Java loops — the system property or what kept the Vector
+     * API from loading — or null when it does not.
+     */
+    static String fallbackReason() {
+        if (DEFAULT != PLAIN) {
+            return null;
+        }
+        return VECTOR_PROBLEM != null ? VECTOR_PROBLEM : "-Dnetsense.kernel=plain";
     }
 
     /** Native BLAS, or null: {@link NativeBlas#status()} says why. */

@@ -70,7 +70,9 @@ public final class GradientKernel extends BlockKernel {
 
     /** The implementations this JVM runs, in words (for logs). */
     public static String backend() {
-        String kernels = Backends.DEFAULT.describe() + "; " + FloatBackends.DEFAULT.describe(); // loads BLAS first
+        String why = Backends.fallbackReason();
+        String kernels = Backends.DEFAULT.describe() + (why != null ? " (" + why + ")" : "") + "; "
+                + FloatBackends.DEFAULT.describe(); // loads BLAS first
         String blas = NativeBlas.status();
         return kernels + "; " + (blas != null ? blas : "native BLAS: not tried (-Dnetsense.blas=off or no Vector API)");
     }

@@ -30,6 +30,27 @@ class BackendsTest {
         assertTrue(GradientKernel.backend().startsWith("products: JDK Vector API"), GradientKernel.backend());
     }
 
+    /** Prints {@link GradientKernel#backend()}, for a child JVM. */
+    public static final class BackendLine {
+        public static void main(String[] args) {
+            System.out.println(GradientKernel.backend());
+        }
+    }
+
+    /** A JVM without the Vector API module says so, and what to add, in the line the job logs. */
+    @Test
+    void theFallbackSaysWhy() throws Exception {
+        String line = ActivationDeterminismTest.run(List.of(), BackendLine.class.getName()).strip();
+        assertTrue(line.startsWith("products: plain Java; activations: plain Java (the JDK Vector API is not available:"
+                + " module jdk.incubator.vector not resolved (java.lang.NoClassDefFoundError: jdk/incubator/vector/"),
+                line);
+        assertTrue(line.contains("); add --add-modules jdk.incubator.vector); float32 products: plain Java"), line);
+        String forced = ActivationDeterminismTest.run(List.of("--add-modules", "jdk.incubator.vector",
+                "-Dnetsense.kernel=plain"), BackendLine.class.getName()).strip();
+        assertTrue(forced.startsWith("products: plain Java; activations: plain Java (-Dnetsense.kernel=plain);"), forced);
+        assertEquals(null, Backends.fallbackReason());
+    }
+
     @Test
     void nativeBlasLoadsInCi() {
         // .ci/run installs OpenBLAS, so that CI checks the native path as well
