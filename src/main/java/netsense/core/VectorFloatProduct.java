@@ -36,7 +36,7 @@ final class VectorFloatProduct extends FloatBackends.Product {
                 int wi = wOff + i * n;
                 float s = c[cOff + i * cols + k];
                 for (int j = 0; j < n; j++) {
-                    s += w[wi + j] * a[aOff + j * cols + k];
+                    s = Math.fma(w[wi + j], a[aOff + j * cols + k], s); // fused, as the vector lanes: the same bits at any place
                 }
                 c[cOff + i * cols + k] = s;
             }

@@ -50,7 +50,7 @@ final class VectorProduct extends MatrixProduct {
                 int wi = wOff + i * n;
                 double s = c[cOff + i * cols + k];
                 for (int j = 0; j < n; j++) {
-                    s += w[wi + j] * a[aOff + j * cols + k];
+                    s = Math.fma(w[wi + j], a[aOff + j * cols + k], s); // fused, as the vector lanes: the same bits at any place
                 }
                 c[cOff + i * cols + k] = s;
             }

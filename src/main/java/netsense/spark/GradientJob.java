@@ -93,14 +93,6 @@ public final class GradientJob {
             vectorType = vectorType == null ? VectorType.DOUBLE : vectorType;
         }
 
-        /** As the canonical constructor, with netsense's kernel and failing on corrupt input files. */
-        public Options(String model, String input, String output, String featuresCol, List<String> featureCols,
-                       String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
-                       int blockRows) {
-            this(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode, overwrite,
-                    blockRows, null, false, null, null);
-        }
-
         /** The defaults for everything but the three paths. */
         public static Options of(String model, String input, String output) {
             return builder(model, input, output).build();

@@ -163,9 +163,12 @@ public final class InputGradients extends Transformer implements DefaultParamsWr
         int k = JobPlan.chooseOutputIndex(net, getOutputIndex(), "outputIndex");
         FeatureSource features = FeatureSource.resolve(schema, getFeaturesCol(), List.of());
         features.requireDeclaredWidth(net);
+        List<String> added = new java.util.ArrayList<>(GradientJob.GRADIENT_COLUMNS);
+        added.add(GradientJob.ERROR_COLUMN);
+        added.add(GradientJob.FEATURES_ALIAS);
         for (String name : schema.fieldNames()) {
-            if (GradientJob.GRADIENT_COLUMNS.contains(name) || GradientJob.ERROR_COLUMN.equals(name)
-                    || GradientJob.FEATURES_ALIAS.equals(name)) {
+            // as Spark compares column names: without regard to case by default
+            if (added.stream().anyMatch(a -> a.equalsIgnoreCase(name))) {
                 throw new InvalidSetupException("the input has a column \"" + name + "\", which " + getClass()
                         .getSimpleName() + " adds; rename or drop it first");
             }

@@ -250,6 +250,8 @@ class InputGradientsTest extends SparkTestBase {
                 transformMessage(new InputGradients().setModelPath(tmp.resolve("none.json").toString()), schema));
         assertEquals("the input has a column \"error\", which InputGradients adds; rename or drop it first",
                 transformMessage(t, schema.add("error", DataTypes.StringType)));
+        assertEquals("the input has a column \"Grad_L2\", which InputGradients adds; rename or drop it first",
+                transformMessage(t, schema.add("Grad_L2", DataTypes.DoubleType)), "names compare as Spark's do");
     }
 
     @Test
