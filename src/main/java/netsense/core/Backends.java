@@ -18,10 +18,21 @@ final class Backends {
             return (long) m * n >= wideFrom ? wide : product;
         }
 
+        /**
+         * σ and σ' of {@code z[from..to)}. An infinite pre-activation is an overflow of W·a + b,
+         * not a limit (its true value may be anything, ∞ − ∞ or fused: 0): it becomes NaN, so that
+         * its row ends as a bad row rather than with a saturated, wrong figure.
+         */
         void activate(Activation a, double[] z, double[] d, int from, int to) {
             if (vectorActivations) {
+                VectorActivations.overflowToNaN(z, from, to);
                 VectorActivations.apply(a, z, d, from, to);
             } else {
+                for (int i = from; i < to; i++) {
+                    if (Double.isInfinite(z[i])) {
+                        z[i] = Double.NaN;
+                    }
+                }
                 a.apply(z, d, from, to);
             }
         }

@@ -28,6 +28,23 @@ final class VectorActivations {
 
     private VectorActivations() {}
 
+    /** ±∞ in {@code z[from..to)} becomes NaN (see {@link Backends}: an overflow, not a limit). */
+    static void overflowToNaN(double[] z, int from, int to) {
+        int i = from;
+        for (int end = from + (to - from) / L * L; i < end; i += L) {
+            DoubleVector v = DoubleVector.fromArray(S, z, i);
+            VectorMask<Double> infinite = v.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY);
+            if (infinite.anyTrue()) {
+                v.blend(Double.NaN, infinite).intoArray(z, i);
+            }
+        }
+        for (; i < to; i++) {
+            if (Double.isInfinite(z[i])) {
+                z[i] = Double.NaN;
+            }
+        }
+    }
+
     static void apply(Activation a, double[] z, double[] d, int from, int to) {
         int end = from + (to - from) / L * L;
         switch (a) {
