@@ -246,7 +246,10 @@ public final class GradientJob {
         try (SessionSettings settings = new SessionSettings(spark)) {
             JobPlan plan = JobPlan.resolve(spark, options, settings);
             try (OutputCommit commit = new OutputCommit(plan.fs(), plan.output(), options.overwrite())) {
+                LOG.info("planned in {} s", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
                 plan.checkWidth();
+                LOG.info("checked the input's width in {} s",
+                        String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
                 LOG.info("kernel ({}): {}", options.precision().id(), GradientKernel.backend());
                 LOG.info("model {} {}, output index {}; input {}; features {} ({}); staging in {}",
                         plan.network().shape(), java.util.Arrays.toString(plan.network().activations()),
