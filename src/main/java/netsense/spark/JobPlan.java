@@ -43,6 +43,9 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
                int blockRows, boolean ignoreCorrupt) {
     static final String READER_BATCH = "spark.sql.parquet.columnarReaderBatchSize";
     static final String IGNORE_CORRUPT = "spark.sql.files.ignoreCorruptFiles";
+    static final String CODEC = "spark.sql.parquet.compression.codec";
+    /** zstd: 7 % smaller gradients than Spark's snappy (11 % in float), in the same time (README, "Performance"). */
+    static final String DEFAULT_CODEC = "zstd";
 
     /**
      * Checks and resolves the options. Sets, through {@code settings}, what the session needs
@@ -83,6 +86,9 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             }
             if (ignoreCorrupt) {
                 settings.set(IGNORE_CORRUPT, "true");
+            }
+            if (!spark.conf().contains(CODEC)) { // the user's own choice stands
+                settings.set(CODEC, DEFAULT_CODEC);
             }
             Dataset<Row> input = readInput(hadoop, options.input());
             StructType schema = input.schema();

@@ -56,4 +56,30 @@ class VectorTypeTest extends SparkTestBase {
         long floatBytes = bytes(floats.resolve("gradients"));
         assertTrue(floatBytes < 0.7 * doubleBytes, "float " + floatBytes + " bytes, double " + doubleBytes);
     }
+
+    @Test
+    void gradientsAreZstdUnlessTheSessionSaysOtherwise() throws Exception {
+        Path input = parquet("in", GradientJobTest.randomRows(3, 100, 4), GradientJobTest.SCHEMA, 1);
+        String model = model("m", randomNetwork(5, 4, 3, 1)).toString();
+        new GradientJob(spark, GradientJob.Options.builder(model, input.toString(), tmp.resolve("a").toString())
+                .build()).execute();
+        assertTrue(parquetNames(tmp.resolve("a/gradients")).stream().allMatch(n -> n.endsWith(".zstd.parquet")),
+                parquetNames(tmp.resolve("a/gradients")).toString());
+        assertEquals(false, spark.conf().contains("spark.sql.parquet.compression.codec"), "the setting is the job's");
+        spark.conf().set("spark.sql.parquet.compression.codec", "snappy");
+        try {
+            new GradientJob(spark, GradientJob.Options.builder(model, input.toString(), tmp.resolve("b").toString())
+                    .build()).execute();
+        } finally {
+            spark.conf().unset("spark.sql.parquet.compression.codec");
+        }
+        assertTrue(parquetNames(tmp.resolve("b/gradients")).stream().allMatch(n -> n.endsWith(".snappy.parquet")),
+                parquetNames(tmp.resolve("b/gradients")).toString());
+    }
+
+    private static List<String> parquetNames(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".parquet")).toList();
+        }
+    }
 }
