@@ -85,7 +85,7 @@ class ActivationTest {
             assertTrue(Double.isFinite(zv[(at + 1) % n]) && Double.isFinite(dv[(at + 1) % n]), a + " neighbour");
         }
         // relu of −0 and of negatives is +0, so that no −0.0 leaks into the outputs
-        assertEquals(0.0, Activation.RELU.value(-0.0) + 0.0, 0);
+        assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(Activation.RELU.value(-0.0)));
         assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(Activation.RELU.value(-2)));
     }
 
