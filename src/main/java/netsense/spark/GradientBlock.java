@@ -167,23 +167,6 @@ final class GradientBlock {
         values[at + 4] = norms[3 * good + 2];
     }
 
-    /** As {@link #putResult(int, Object[], int)}, into a row being built in Spark's internal form. */
-    void putResult(int good, InternalRows.RowBuilder row, int at, VectorType vectorType) {
-        row.setDouble(at, outputs[good] + 0.0);
-        if (vectorType == VectorType.FLOAT) {
-            float[] g = new float[width];
-            for (int j = 0; j < width; j++) {
-                g[j] = (float) gradients[good * width + j] + 0.0f;
-            }
-            row.setFloats(at + 1, g);
-        } else {
-            row.setDoubles(at + 1, gradient(good));
-        }
-        row.setDouble(at + 2, norms[3 * good]);
-        row.setDouble(at + 3, norms[3 * good + 1]);
-        row.setDouble(at + 4, norms[3 * good + 2]);
-    }
-
     /** Good row {@code good}'s gradient, −0.0 written as 0.0. */
     private double[] gradient(int good) {
         double[] g = new double[width];

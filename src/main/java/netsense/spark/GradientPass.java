@@ -12,8 +12,6 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -78,9 +76,9 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
         private final GradientBlock engine;
         private final UnsafeProjection carried = InternalRows.prefixCopier(layout.types(layout.carried()));
         private final InternalRow[] kept = new InternalRow[blockRows];
-        private final InternalRows.RowBuilder out = new InternalRows.RowBuilder(output);
-        private final VectorType vectorType = ((ArrayType) output.fields()[layout.carried() + 1].dataType())
-                .elementType() == DataTypes.FloatType ? VectorType.FLOAT : VectorType.DOUBLE;
+        private final InternalRows.ResultRows out = new InternalRows.ResultRows(
+                new StructType(java.util.Arrays.copyOfRange(output.fields(), 0, layout.carried())),
+                new StructType(java.util.Arrays.copyOfRange(output.fields(), layout.carried(), output.size())), n1);
         private boolean reported;
         private UTF8String file;
         private long fileRows;
@@ -128,12 +126,11 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
 
         @Override
         protected InternalRow row(int i) {
-            for (int c = 0; c < layout.carried(); c++) {
-                out.copy(c, kept[i], c);
-            }
-            engine.putResult(i, out, layout.carried(), vectorType);
+            double[] norms = engine.norms();
+            InternalRow row = out.build(kept[i], engine.outputs()[i], engine.gradients(), i * n1, n1, norms[3 * i],
+                    norms[3 * i + 1], norms[3 * i + 2]);
             kept[i] = null;
-            return out.build();
+            return row;
         }
 
         @Override

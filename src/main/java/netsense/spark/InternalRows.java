@@ -8,6 +8,11 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.expressions.codegen.GenerateUnsafeRowJoiner;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeArrayWriter;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowJoiner;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -68,6 +73,62 @@ final class InternalRows {
             x[off + j] = d;
         }
         return null;
+    }
+
+    /**
+     * The rows of {@code gradients/} — {@code [carried..., output, vector, l1, l2, linf]} —
+     * written straight into Spark's compact form, as Spark's generated code writes them: the
+     * five result columns by an {@link UnsafeRowWriter} into one reused buffer, the carried
+     * columns (already a compact row of their own) joined in front by a generated
+     * {@link UnsafeRowJoiner}. No intermediate row, no array object per row. A built row is valid
+     * until the next is built.
+     */
+    static final class ResultRows {
+        private final UnsafeRowWriter results;
+        private final UnsafeArrayWriter vector;
+        private final boolean floats;
+        private final UnsafeRowJoiner joiner; // null without carried columns
+
+        /**
+         * @param carried the carried columns' schema (may be empty)
+         * @param results the five result columns' schema, the vector's element DOUBLE or FLOAT
+         */
+        ResultRows(StructType carried, StructType results, int width) {
+            DataType element = ((org.apache.spark.sql.types.ArrayType) results.fields()[1].dataType()).elementType();
+            this.floats = element == DataTypes.FloatType;
+            this.results = new UnsafeRowWriter(results.size(), 8 * (2 + width));
+            this.vector = new UnsafeArrayWriter(this.results, floats ? 4 : 8);
+            this.joiner = carried.isEmpty() ? null : GenerateUnsafeRowJoiner.create(carried, results);
+        }
+
+        /**
+         * The row of {@code carried} (a compact row of the carried columns, or null without them)
+         * and these results; −0.0 is written as 0.0. Not modified: v.
+         */
+        InternalRow build(InternalRow carried, double output, double[] v, int off, int n, double l1, double l2,
+                          double linf) {
+            UnsafeRowWriter w = results;
+            w.reset();
+            w.zeroOutNullBytes();
+            w.write(0, output + 0.0);
+            int start = w.cursor();
+            vector.initialize(n);
+            if (floats) {
+                for (int j = 0; j < n; j++) {
+                    vector.write(j, (float) v[off + j] + 0.0f);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    vector.write(j, v[off + j] + 0.0);
+                }
+            }
+            w.setOffsetAndSizeFromPreviousCursor(1, start);
+            w.write(2, l1);
+            w.write(3, l2);
+            w.write(4, linf);
+            UnsafeRow row = w.getRow();
+            return joiner == null ? row : joiner.join((UnsafeRow) carried, row);
+        }
     }
 
     /**

@@ -95,4 +95,87 @@ class InternalRowsTest extends SparkTestBase {
         assertEquals("feature 1 is NaN", got.get(4).getString(4));
         assertEquals("features have 2 entries, expected 3", got.get(5).getString(4));
     }
+
+    static final StructType CARRIED = new StructType()
+            .add("id", DataTypes.LongType, false)
+            .add("name", DataTypes.StringType, true)
+            .add("tags", DataTypes.createArrayType(DataTypes.StringType, true), true);
+
+    static StructType results(org.apache.spark.sql.types.DataType element) {
+        return new StructType()
+                .add("output", DataTypes.DoubleType, false)
+                .add("gradient", DataTypes.createArrayType(element, false), false)
+                .add("grad_l1", DataTypes.DoubleType, false)
+                .add("grad_l2", DataTypes.DoubleType, false)
+                .add("grad_linf", DataTypes.DoubleType, false);
+    }
+
+    /** Writes result rows behind carried columns of several kinds, the vector from an offset of a block. */
+    static final class Results implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+        private final boolean floats;
+
+        Results(boolean floats) {
+            this.floats = floats;
+        }
+
+        @Override
+        public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+            UnsafeProjection keep = InternalRows.prefixCopier(new RowLayout(CARRIED, 3, 0, 0, "id", false).types(3));
+            InternalRows.ResultRows out = new InternalRows.ResultRows(CARRIED,
+                    results(floats ? DataTypes.FloatType : DataTypes.DoubleType), 3);
+            List<InternalRow> result = new ArrayList<>();
+            double[] block = {9, 9, 9, -0.0, 1.5, -2.25, 9};
+            while (rows.hasNext()) {
+                InternalRow carried = keep.apply(rows.next()).copy();
+                long id = carried.getLong(0);
+                block[4] = 1.5 * id;
+                result.add(out.build(carried, -0.0 * id, block, 3, 3, id, 2.0 * id, 3.0 * id).copy());
+            }
+            return result.iterator();
+        }
+    }
+
+    @Test
+    void resultRowsKeepTheCarriedColumnsAndWriteTheResultsBehindThem() {
+        for (boolean floats : new boolean[] {false, true}) {
+            List<Row> rows = List.of(
+                    RowFactory.create(1L, "a", Arrays.asList("x", null)),
+                    RowFactory.create(2L, null, null),
+                    RowFactory.create(3L, "ç", Arrays.asList()));
+            Dataset<Row> df = spark.createDataFrame(rows, CARRIED).repartition(2);
+            StructType schema = CARRIED;
+            for (org.apache.spark.sql.types.StructField f : results(floats ? DataTypes.FloatType
+                    : DataTypes.DoubleType).fields()) {
+                schema = schema.add(f);
+            }
+            Dataset<Row> out = InternalRows.toDataFrame(spark,
+                    InternalRows.of(df).toJavaRDD().mapPartitions(new Results(floats)).rdd(), schema);
+            List<Row> got = new ArrayList<>(out.collectAsList());
+            got.sort((a, b) -> Long.compare(a.getLong(0), b.getLong(0)));
+            assertEquals(3, got.size());
+            for (Row r : got) {
+                long id = r.getLong(0);
+                assertEquals(0.0, r.getDouble(3), "output");
+                assertEquals(0L, Double.doubleToRawLongBits(r.getDouble(3)), "−0.0 is written as 0.0");
+                List<Object> v = r.getList(4);
+                assertEquals(3, v.size());
+                double[] expected = {0.0, 1.5 * id, -2.25};
+                for (int j = 0; j < 3; j++) {
+                    double got1 = ((Number) v.get(j)).doubleValue();
+                    assertEquals(expected[j], got1, "vector entry " + j);
+                    assertEquals(Double.doubleToRawLongBits(expected[j]), Double.doubleToRawLongBits(got1));
+                    assertEquals(floats ? Float.class : Double.class, v.get(j).getClass());
+                }
+                assertEquals(id, r.getDouble(5));
+                assertEquals(2.0 * id, r.getDouble(6));
+                assertEquals(3.0 * id, r.getDouble(7));
+            }
+            assertEquals("a", got.get(0).getString(1));
+            assertEquals(Arrays.asList("x", null), got.get(0).getList(2));
+            assertNull(got.get(1).get(1));
+            assertNull(got.get(1).get(2));
+            assertEquals("ç", got.get(2).getString(1));
+            assertEquals(List.of(), got.get(2).getList(2));
+        }
+    }
 }
