@@ -32,6 +32,8 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
     private transient int numLevels;
     private transient int retained;
     private transient int capacity;        // of all levels together
+    private transient int[] levelCapacity; // of each level, for the current number of levels
+    private transient double[] promoted;   // scratch of compactions
     private transient double[] sortedValues; // the sorted view, built on demand
     private transient long[] sortedCumulative;
 
@@ -48,6 +50,8 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         sizes = new int[levelCount];
         numLevels = 1;
         levels[0] = new double[16];
+        levelCapacity = new int[levelCount];
+        promoted = new double[16];
         capacity = totalCapacity();
     }
 
@@ -112,6 +116,7 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         if (numLevels == levels.length) {
             levels = Arrays.copyOf(levels, numLevels + 1);
             sizes = Arrays.copyOf(sizes, numLevels + 1);
+            levelCapacity = Arrays.copyOf(levelCapacity, numLevels + 1);
         }
         levels[numLevels] = new double[16];
         sizes[numLevels] = 0;
@@ -119,15 +124,13 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         capacity = totalCapacity();
     }
 
-    private int levelCapacity(int level) {
-        int depth = numLevels - 1 - level;
-        return (int) Math.max(MIN_LEVEL_CAPACITY, Math.round(k * Math.pow(2.0 / 3.0, depth)));
-    }
-
+    /** Each level's capacity for the current number of levels (they shrink as levels are added), and their sum. */
     private int totalCapacity() {
         int c = 0;
         for (int h = 0; h < numLevels; h++) {
-            c += levelCapacity(h);
+            int depth = numLevels - 1 - h;
+            levelCapacity[h] = (int) Math.max(MIN_LEVEL_CAPACITY, Math.round(k * Math.pow(2.0 / 3.0, depth)));
+            c += levelCapacity[h];
         }
         return c;
     }
@@ -136,7 +139,7 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
     private void compress() {
         while (retained > capacity) {
             int h = 0;
-            while (h < numLevels - 1 && sizes[h] < levelCapacity(h)) {
+            while (h < numLevels - 1 && sizes[h] < levelCapacity[h]) {
                 h++;
             }
             if (h == numLevels - 1) {
@@ -154,34 +157,33 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         }
         int start = size % 2; // an odd item out stays (the smallest)
         int offset = (int) (mix(n, h, compactions++) & 1L);
-        int promoted = (size - start) / 2;
-        double[] up = new double[promoted];
-        for (int i = 0; i < promoted; i++) {
-            up[i] = a[start + offset + 2 * i];
+        int count = (size - start) / 2;
+        if (promoted.length < count) {
+            promoted = new double[Math.max(count, 2 * promoted.length)];
+        }
+        for (int i = 0; i < count; i++) {
+            promoted[i] = a[start + offset + 2 * i];
         }
         sizes[h] = start;
-        retained -= size - start - promoted;
-        mergeSortedInto(h + 1, up);
+        retained -= size - start - count;
+        mergeSortedInto(h + 1, promoted, count);
     }
 
-    private void mergeSortedInto(int level, double[] up) {
+    /** Merges {@code up[0..count)} (sorted) into sorted level {@code level}, in place from the back. */
+    private void mergeSortedInto(int level, double[] up, int count) {
         int size = sizes[level];
         double[] a = levels[level];
-        double[] merged = new double[Math.max(a.length, size + up.length)];
-        int i = 0;
-        int j = 0;
-        int o = 0;
-        while (i < size && j < up.length) {
-            merged[o++] = a[i] <= up[j] ? a[i++] : up[j++];
+        if (a.length < size + count) {
+            a = Arrays.copyOf(a, Math.max(size + count, 2 * a.length));
+            levels[level] = a;
         }
-        while (i < size) {
-            merged[o++] = a[i++];
+        int i = size - 1;
+        int j = count - 1;
+        int o = size + count - 1;
+        while (j >= 0) { // ties: the level's own item first, as a forward merge would put it
+            a[o--] = i >= 0 && a[i] > up[j] ? a[i--] : up[j--];
         }
-        while (j < up.length) {
-            merged[o++] = up[j++];
-        }
-        levels[level] = merged;
-        sizes[level] = o;
+        sizes[level] = size + count;
     }
 
     /** SplitMix64's finaliser of the sketch's state: a fair, reproducible coin per compaction. */
