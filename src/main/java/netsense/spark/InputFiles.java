@@ -137,6 +137,35 @@ final class InputFiles {
         }
     }
 
+    /**
+     * From a Parquet file's footer, without reading its data: the rows of its first non-empty row
+     * group and the values of {@code column}'s one leaf there (for a list column its elements, a
+     * null or empty list counting one), or null when the footer cannot tell (unreadable, no such
+     * column, a column of several leaves, no rows).
+     */
+    static long[] rowsAndLeafValues(Configuration hadoop, String file, String column) {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(normalize(file)), hadoop))) {
+            for (org.apache.parquet.hadoop.metadata.BlockMetaData group : r.getFooter().getBlocks()) {
+                if (group.getRowCount() == 0) {
+                    continue;
+                }
+                org.apache.parquet.hadoop.metadata.ColumnChunkMetaData leaf = null;
+                for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : group.getColumns()) {
+                    if (c.getPath().toArray()[0].equalsIgnoreCase(column)) {
+                        if (leaf != null) {
+                            return null;
+                        }
+                        leaf = c;
+                    }
+                }
+                return leaf == null ? null : new long[] {group.getRowCount(), leaf.getValueCount()};
+            }
+            return null;
+        } catch (Exception e) { // any failure to read the footer: the footer cannot tell
+            return null;
+        }
+    }
+
     /** A file's row count from its footer, or −1 when the footer cannot be read. */
     static final class FooterRows implements Function<String, Long> {
         private static final long serialVersionUID = 1L;

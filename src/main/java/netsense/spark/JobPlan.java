@@ -57,9 +57,25 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
         return new Resolver(spark, options).resolve(settings);
     }
 
-    /** Refuses a systematic width mismatch: from the schema when it says, else from the first rows. */
+    /**
+     * Refuses a systematic width mismatch: from the schema when it says; else from the first
+     * file's footer when its values are exactly n1 a row (no Spark job); else from the first rows.
+     */
     void checkWidth() {
+        if (features.declaredWidth() < 0 && features.kind() == FeatureSource.Kind.ARRAY && footerAgrees()) {
+            return;
+        }
         checkWidth(input, features, network);
+    }
+
+    private boolean footerAgrees() {
+        String[] files = input.inputFiles();
+        if (files.length == 0) {
+            return false;
+        }
+        long[] counts = InputFiles.rowsAndLeafValues(input.sparkSession().sparkContext().hadoopConfiguration(),
+                files[0], features.rawColumns().get(0));
+        return counts != null && counts[1] == (long) network.inputWidth() * counts[0];
     }
 
     private static final class Resolver {
