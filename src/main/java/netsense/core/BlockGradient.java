@@ -12,6 +12,16 @@ public interface BlockGradient {
      */
     void compute(double[] x, int xOff, int rows, double[] outputs, int outOff, double[] gradients, int gradOff);
 
+    /**
+     * Every output and each one's gradient for the rows: {@code outputs[outOff + r·nL + i]} and
+     * {@code jacobians[jacOff + (r·nL + i)·n1 + j]} (see {@link BlockKernel#computeJacobian});
+     * unsupported unless the implementation says otherwise.
+     */
+    default void computeJacobian(double[] x, int xOff, int rows, double[] outputs, int outOff, double[] jacobians,
+                                 int jacOff) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " computes one output");
+    }
+
     /** The largest block {@link #compute} takes. */
     int maxRows();
 
