@@ -68,6 +68,18 @@ abstract class EnumIds<E extends Enum<E>> implements ITypeConverter<E>, Iterable
     }
 
     /** {@code --vector-type}. */
+    static final class Methods extends EnumIds<netsense.core.Attribution.Method> {
+        Methods() {
+            super(netsense.core.Attribution.Method.class, netsense.core.Attribution.Method::id);
+        }
+    }
+
+    static final class Quadratures extends EnumIds<netsense.core.Quadrature> {
+        Quadratures() {
+            super(netsense.core.Quadrature.class, netsense.core.Quadrature::id);
+        }
+    }
+
     static final class VectorTypes extends EnumIds<VectorType> {
         VectorTypes() {
             super(VectorType.class, VectorType::id);

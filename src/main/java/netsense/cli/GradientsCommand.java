@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import netsense.core.BlockKernel;
 import netsense.spark.GradientJob;
+import netsense.spark.MethodOptions;
 import netsense.spark.Mode;
 import netsense.spark.VectorType;
 import picocli.CommandLine.Command;
@@ -48,9 +49,48 @@ final class GradientsCommand implements NetsenseCommand {
             description = "Further input columns carried through.")
     List<String> keepCols;
 
-    @Option(names = "--output-index", paramLabel = "K",
-            description = "Which output neuron (0-based) when the model has several; required then.")
-    Integer outputIndex;
+    @Option(names = "--output-index", paramLabel = "K|all",
+            description = "Which output neuron (0-based) when the model has several, required then; or all: every"
+                    + " output's vector at once (array columns).")
+    String outputIndex;
+
+    @Option(names = "--method", paramLabel = "M", defaultValue = "gradient", converter = EnumIds.Methods.class,
+            completionCandidates = EnumIds.Methods.class,
+            description = "What each row's vector is: gradient, input-x-gradient, integrated-gradients, smoothgrad,"
+                    + " smoothgrad-sq, vargrad (default: ${DEFAULT-VALUE}).")
+    netsense.core.Attribution.Method method;
+
+    @Option(names = "--steps", paramLabel = "N",
+            description = "integrated-gradients: quadrature points (default: " + MethodOptions.DEFAULT_STEPS + ").")
+    Integer steps;
+
+    @Option(names = "--quadrature", paramLabel = "Q", converter = EnumIds.Quadratures.class,
+            completionCandidates = EnumIds.Quadratures.class,
+            description = "integrated-gradients: gausslegendre, riemann-left, riemann-right, riemann-middle,"
+                    + " riemann-trapezoid (default: gausslegendre).")
+    netsense.core.Quadrature quadrature;
+
+    @Option(names = "--baseline", paramLabel = "zero|mean|COL",
+            description = "integrated-gradients: the baseline x': zero, mean (the input's column means) or a"
+                    + " per-row array column (default: zero).")
+    String baseline;
+
+    @Option(names = "--samples", paramLabel = "N",
+            description = "smoothgrad, smoothgrad-sq, vargrad: noisy copies per row (default: "
+                    + MethodOptions.DEFAULT_SAMPLES + ").")
+    Integer samples;
+
+    @Option(names = "--noise-std", paramLabel = "S",
+            description = "SmoothGrad family: the noise's standard deviation, absolute.")
+    Double noiseStd;
+
+    @Option(names = "--noise-rel", paramLabel = "R",
+            description = "SmoothGrad family: the noise's standard deviation as R × each dimension's std over the"
+                    + " input (default: " + MethodOptions.DEFAULT_NOISE_REL + ").")
+    Double noiseRel;
+
+    @Option(names = "--seed", paramLabel = "S", description = "SmoothGrad family: the noise's seed (default: 0).")
+    Long seed;
 
     @Option(names = "--mode", paramLabel = "M", defaultValue = "permissive", converter = EnumIds.Modes.class,
             completionCandidates = EnumIds.Modes.class,
@@ -94,8 +134,26 @@ final class GradientsCommand implements NetsenseCommand {
         if (featureCols != null && featureCols.stream().anyMatch(String::isBlank)) {
             problems.add("--feature-cols has an empty name");
         }
-        if (outputIndex != null && outputIndex < 0) {
-            problems.add("--output-index must be 0 or more, got " + outputIndex);
+        if (outputIndex != null && !outputIndex.equalsIgnoreCase("all")
+                && !(outputIndex.matches("\\d{1,9}"))) {
+            problems.add("--output-index is a whole number 0 or more, or all; got " + outputIndex);
+        }
+        boolean integrated = method == netsense.core.Attribution.Method.INTEGRATED_GRADIENTS;
+        for (Object[] o : new Object[][] {{"--steps", steps}, {"--quadrature", quadrature}, {"--baseline", baseline}}) {
+            if (o[1] != null && !integrated) {
+                problems.add(o[0] + " applies to --method integrated-gradients, not " + method.id());
+            }
+        }
+        for (Object[] o : new Object[][] {{"--samples", samples}, {"--noise-std", noiseStd}, {"--noise-rel", noiseRel},
+            {"--seed", seed}}) {
+            if (o[1] != null && !method.noisy()) {
+                problems.add(o[0] + " applies to --method smoothgrad, smoothgrad-sq or vargrad, not " + method.id());
+            }
+        }
+        try {
+            methodOptions().validate();
+        } catch (RuntimeException e) {
+            problems.add(e.getMessage());
         }
         if (blockRows != null && blockRows < 1) {
             problems.add("--block-rows must be at least 1, got " + blockRows);
@@ -118,11 +176,33 @@ final class GradientsCommand implements NetsenseCommand {
         return path.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
     }
 
+    MethodOptions methodOptions() {
+        MethodOptions m = MethodOptions.of(method).withNoiseStd(noiseStd).withNoiseRel(noiseRel);
+        if (steps != null) {
+            m = m.withSteps(steps);
+        }
+        if (quadrature != null) {
+            m = m.withQuadrature(quadrature);
+        }
+        if (baseline != null) {
+            m = m.withBaseline(baseline);
+        }
+        if (samples != null) {
+            m = m.withSamples(samples);
+        }
+        if (seed != null) {
+            m = m.withSeed(seed);
+        }
+        return m;
+    }
+
     GradientJob.Options options() {
+        boolean all = outputIndex != null && outputIndex.equalsIgnoreCase("all");
         return GradientJob.Options.builder(model, input, out.output).featuresCol(features).featureCols(featureCols)
-                .idCol(idCol).keepCols(keepCols).outputIndex(outputIndex).mode(mode).overwrite(out.overwrite)
+                .idCol(idCol).keepCols(keepCols).outputIndex(all || outputIndex == null ? null
+                        : Integer.valueOf(outputIndex)).allOutputs(all).mode(mode).overwrite(out.overwrite)
                 .blockRows(blockRows == null ? 0 : blockRows).precision(precision)
-                .ignoreCorruptFiles(ignoreCorruptFiles).vectorType(vectorType).build();
+                .ignoreCorruptFiles(ignoreCorruptFiles).vectorType(vectorType).method(methodOptions()).build();
     }
 
     @Override

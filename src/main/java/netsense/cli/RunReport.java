@@ -19,7 +19,9 @@ final class RunReport {
     static void print(PrintStream out, String title, GradientJob.Result r) {
         out.println(title + ": model " + r.network().shape() + " "
                 + java.util.Arrays.toString(r.network().activations()).toLowerCase(Locale.ROOT)
-                + (r.network().outputWidth() > 1 ? ", output " + r.outputIndex() : ""));
+                + (r.vectors().allOutputs() ? ", every output" : r.network().outputWidth() > 1 ? ", output "
+                        + r.outputIndex() : "")
+                + (r.vectors().method().name().equals("gradient") ? "" : ", method " + r.vectors().method().name()));
         String rejected = r.rows().rejected() == 0 ? "" : " (" + r.rejectedByKind().entrySet().stream()
                 .map(e -> e.getKey() + ": " + count(e.getValue())).collect(Collectors.joining(", ")) + ")";
         out.printf(Locale.ROOT, "  rows      %s in, %s ok, %s rejected%s [%s]%n", count(r.rows().input()),
@@ -31,10 +33,21 @@ final class RunReport {
         if (s.count() > 0) {
             out.printf(Locale.ROOT, "  output    mean %s, std %s, range [%s, %s]%n", num(s.output().mean()),
                     num(s.output().std()), num(s.output().min()), num(s.output().max()));
-            out.printf(Locale.ROOT, "  |grad|_2  mean %s, p50 %s, p90 %s, p99 %s, max %s%n",
+            boolean plain = r.vectors().method().name().equals("gradient");
+            if (r.vectors().allOutputs()) {
+                out.println("  (figures of output 0; every output's are in summary.json)");
+            }
+            out.printf(Locale.ROOT, plain ? "  |grad|_2  mean %s, p50 %s, p90 %s, p99 %s, max %s%n"
+                            : "  |attr|_2  mean %s, p50 %s, p90 %s, p99 %s, max %s%n",
                     num(s.l2().spread().mean()), num(s.l2().p50()), num(s.l2().p90()), num(s.l2().p99()),
                     num(s.l2().spread().max()));
-            out.println("  most sensitive inputs (by DGSM = mean g^2):");
+            if (r.vectors().deltas() != null) {
+                netsense.core.DeltaSummary d = r.vectors().deltas().get(0);
+                out.printf(Locale.ROOT, "  |delta|   mean %s, p99 %s, max %s (completeness gap)%n", num(d.meanAbs()),
+                        num(d.p99Abs()), num(d.maxAbs()));
+            }
+            out.println(plain ? "  most sensitive inputs (by DGSM = mean g^2):"
+                    : "  most attributed inputs (by mean a^2):");
             IntStream.range(0, s.dimensions()).boxed()
                     .sorted(Comparator.comparingDouble((Integer i) -> s.dimension(i).meanSquare()).reversed())
                     .limit(TOP_DIMENSIONS)

@@ -31,36 +31,108 @@ public final class ReportHtml {
 
     /** The page, with a line naming the input files skipped as corrupt when there are any. */
     public static String render(Run run, GradientSummary summary, List<String> names, List<String> skippedFiles) {
+        return render(run, SummaryJson.Vectors.of(summary), names, skippedFiles);
+    }
+
+    /** The script of the output selector, and its hash for the page's Content-Security-Policy. */
+    static final String SELECT_SCRIPT = "document.getElementById('output-select').addEventListener('change',"
+            + "function(e){document.querySelectorAll('.output-view').forEach(function(v){"
+            + "v.hidden=v.dataset.output!==e.target.value;});});";
+
+    private static String scriptHash() {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(SELECT_SCRIPT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getEncoder().encodeToString(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The page for any method: with every output ({@code --output-index all}) one view per
+     * output, a select box switching between them (its one inline script allowed by its hash;
+     * still no request of any kind).
+     */
+    public static String render(Run run, SummaryJson.Vectors vectors, List<String> names, List<String> skippedFiles) {
+        GradientSummary summary = vectors.summaries().get(0);
+        boolean all = vectors.allOutputs();
+        String method = vectors.method().name();
+        boolean plain = method.equals("gradient");
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
-                .append("style-src 'unsafe-inline'\">\n")
+                .append("style-src 'unsafe-inline'").append(all ? "; script-src 'sha256-" + scriptHash() + "'" : "")
+                .append("\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>netsense report: ").append(esc(run.modelShape())).append("</title>\n")
                 .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n");
         h.append("<header><h1>Input-gradient sensitivity</h1><p>Model ").append(esc(run.modelShape()))
-                .append(" (").append(esc(String.join(", ", run.activations()))).append("), gradient of output ")
-                .append(run.outputIndex()).append(", over ").append(Format.count(run.rows().ok()))
+                .append(" (").append(esc(String.join(", ", run.activations()))).append("), ")
+                .append(plain ? "gradient" : esc(method)).append(all ? " of every output" : " of output "
+                        + run.outputIndex()).append(", over ").append(Format.count(run.rows().ok()))
                 .append(" rows.</p></header>\n");
         facts(h, run);
+        if (!vectors.method().settings().isEmpty()) {
+            h.append("<section id=\"method\"><h2>Method</h2><dl>");
+            fact(h, "Method", method);
+            vectors.method().settings().forEach((k, v) -> fact(h, k, String.valueOf(v)));
+            h.append("</dl></section>\n");
+        }
         skippedFiles(h, skippedFiles);
         if (summary.count() == 0) {
             h.append("<section id=\"empty\"><h2>No good rows</h2><p>Every row was rejected or the input was empty, ")
                     .append("so there are no gradients to show.</p></section>\n");
         } else {
-            sensitivity(h, summary, names);
-            histogram(h, "norms", "Distribution of the gradient's L2 norm ‖∇x a‖₂",
-                    bin(summary.distribution(GradientSummary.Scalar.L2), BINS), summary.l2());
-            histogram(h, "outputs", "Distribution of the output a[L]",
-                    bin(summary.distribution(GradientSummary.Scalar.OUTPUT), BINS), null);
-            table(h, summary, names);
+            String v = plain ? "gradient's" : "attribution's";
+            if (all) {
+                h.append("<section id=\"select\"><label for=\"output-select\">Output </label>")
+                        .append("<select id=\"output-select\">");
+                for (int k = 0; k < vectors.summaries().size(); k++) {
+                    h.append("<option value=\"").append(k).append("\">").append(k).append("</option>");
+                }
+                h.append("</select></section>\n");
+            }
+            for (int k = 0; k < vectors.summaries().size(); k++) {
+                GradientSummary s = vectors.summaries().get(k);
+                String suffix = all ? "-" + k : "";
+                if (all) {
+                    h.append("<div class=\"output-view\" data-output=\"").append(k).append("\"")
+                            .append(k == 0 ? "" : " hidden").append(">\n<h2 class=\"view\">Output ").append(k)
+                            .append("</h2>\n");
+                }
+                sensitivity(h, s, names, suffix, plain);
+                histogram(h, "norms" + suffix, "Distribution of the " + v + " L2 norm",
+                        bin(s.distribution(GradientSummary.Scalar.L2), BINS), s.l2());
+                histogram(h, "outputs" + suffix, "Distribution of the output a[L]" + (all ? "_" + k : ""),
+                        bin(s.distribution(GradientSummary.Scalar.OUTPUT), BINS), null);
+                if (vectors.deltas() != null) {
+                    completeness(h, vectors.deltas().get(k), suffix);
+                }
+                table(h, s, names, suffix);
+                if (all) {
+                    h.append("</div>\n");
+                }
+            }
         }
         rejected(h, run);
         h.append("<footer>Written by netsense. Statistics are over the good rows; quantiles and histograms come")
                 .append(" from KLL sketches (within ")
                 .append(String.format(Locale.ROOT, "%.2f", 100 * GradientSummary.quantileRankError()))
                 .append(" % in rank).</footer>\n</body>\n</html>\n");
+        if (all) {
+            h.append("<script>").append(SELECT_SCRIPT).append("</script>\n");
+        }
         return h.toString();
+    }
+
+    /** Integrated gradients' completeness: |delta| relative to the change it should explain. */
+    private static void completeness(StringBuilder h, netsense.core.DeltaSummary d, String suffix) {
+        h.append("<section id=\"completeness").append(suffix).append("\"><h2>Completeness</h2><p>")
+                .append("delta = Σ attribution − (f(x) − f(x')): mean |delta| ").append(Format.sig3(d.meanAbs()))
+                .append(", p99 ").append(Format.sig3(d.p99Abs())).append(", max ").append(Format.sig3(d.maxAbs()))
+                .append(". More steps, or Gauss–Legendre points, bring it down.</p></section>\n");
+        histogram(h, "delta" + suffix, "Distribution of |delta| / |f(x) − f(x')|", bin(d.relative(), BINS), null);
     }
 
     private static void facts(StringBuilder h, Run run) {
@@ -95,7 +167,9 @@ public final class ReportHtml {
         h.append("<dt>").append(esc(name)).append("</dt><dd>").append(esc(value)).append("</dd>");
     }
 
-    private static void sensitivity(StringBuilder h, GradientSummary s, List<String> names) {
+    private static void sensitivity(StringBuilder h, GradientSummary s, List<String> names, String suffix,
+                                    boolean plain) {
+        String g = plain ? "g" : "a";
         List<GradientSummary.DimensionStats> dims = new ArrayList<>();
         for (int i = 0; i < s.dimensions(); i++) {
             dims.add(s.dimension(i));
@@ -111,18 +185,20 @@ public final class ReportHtml {
         int width = 520;
         int rowHeight = 26;
         int height = rowHeight * shown.size() + 30;
-        h.append("<section id=\"sensitivity\"><h2>Sensitivity per input dimension</h2>")
-                .append("<p>Sorted by the derivative-based global sensitivity measure: <span class=\"key dgsm\"></span>")
-                .append(" √(mean g²) and <span class=\"key abs\"></span> mean |g| (saliency); the sign is that of")
-                .append(" mean g.");
+        h.append("<section id=\"sensitivity").append(suffix).append("\"><h2>Sensitivity per input dimension</h2>")
+                .append(plain ? "<p>Sorted by the derivative-based global sensitivity measure: "
+                        : "<p>Sorted by the mean square attribution: ")
+                .append("<span class=\"key dgsm\"></span> √(mean ").append(g)
+                .append("²) and <span class=\"key abs\"></span> mean |").append(g).append("|")
+                .append(plain ? " (saliency)" : "").append("; the sign is that of mean ").append(g).append(".");
         if (dims.size() > shown.size()) {
             h.append(" The ").append(shown.size()).append(" most sensitive of ").append(Format.count(dims.size()))
                     .append(" dimensions are shown; ").append(Format.count(dims.size() - shown.size()))
                     .append(" more are in the table below.");
         }
-        h.append("</p>\n<svg class=\"chart\" role=\"img\" aria-labelledby=\"sens-title\" viewBox=\"0 0 ")
+        h.append("</p>\n<svg class=\"chart\" role=\"img\" aria-labelledby=\"sens-title").append(suffix).append("\" viewBox=\"0 0 ")
                 .append(label + width + 60).append(' ').append(height).append("\" width=\"").append(label + width + 60)
-                .append("\" height=\"").append(height).append("\">\n<title id=\"sens-title\">Sensitivity of the ")
+                .append("\" height=\"").append(height).append("\">\n<title id=\"sens-title").append(suffix).append("\">Sensitivity of the ")
                 .append(shown.size()).append(" most sensitive input dimensions</title>\n");
         for (int r = 0; r < shown.size(); r++) {
             GradientSummary.DimensionStats d = shown.get(r);
@@ -133,13 +209,14 @@ public final class ReportHtml {
                     .append("<text class=\"label\" x=\"").append(label - 8).append("\" y=\"").append(y + 15)
                     .append("\">").append(esc(shorten(name))).append("<title>").append(esc(name)).append("</title></text>");
             bar(h, "bar dgsm", label, y, scale(rms, max, width), 10, name, rms,
-                    name + ": √(mean g²) = " + Format.sig3(rms) + " (mean g² = " + Format.sig3(d.meanSquare()) + ")");
+                    name + ": √(mean " + g + "²) = " + Format.sig3(rms) + " (mean " + g + "² = "
+                            + Format.sig3(d.meanSquare()) + ")");
             bar(h, "bar abs", label, y + 11, scale(d.meanAbs(), max, width), 10, name, d.meanAbs(),
-                    name + ": mean |g| = " + Format.sig3(d.meanAbs()));
+                    name + ": mean |" + g + "| = " + Format.sig3(d.meanAbs()));
             boolean negative = d.mean() < 0;
             h.append("<text class=\"sign ").append(negative ? "neg" : "pos").append("\" x=\"")
                     .append(label + scale(rms, max, width) + 6).append("\" y=\"").append(y + 15).append("\">")
-                    .append(negative ? "−" : "+").append("<title>").append(esc(name)).append(": mean g = ")
+                    .append(negative ? "−" : "+").append("<title>").append(esc(name)).append(": mean " + g + " = ")
                     .append(Format.sig3(d.mean())).append("</title></text></g>\n");
         }
         h.append("<text class=\"axis\" x=\"").append(label).append("\" y=\"").append(height - 6).append("\">0</text>")
@@ -266,8 +343,8 @@ public final class ReportHtml {
                 .append("\">").append(Format.sig3(hi)).append("</text>\n</svg></section>\n");
     }
 
-    private static void table(StringBuilder h, GradientSummary s, List<String> names) {
-        h.append("<section id=\"dimensions\"><h2>Every dimension</h2><div class=\"scroll\"><table>\n<thead><tr>")
+    private static void table(StringBuilder h, GradientSummary s, List<String> names, String suffix) {
+        h.append("<section id=\"dimensions").append(suffix).append("\"><h2>Every dimension</h2><div class=\"scroll\"><table>\n<thead><tr>")
                 .append("<th>#</th><th>name</th><th>mean g</th><th>mean |g|</th><th>mean g² (DGSM)</th>")
                 .append("<th>std</th><th>min</th><th>max</th></tr></thead><tbody>\n");
         for (int i = 0; i < s.dimensions(); i++) {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Map;
 import netsense.core.Activation;
+import netsense.core.DeltaSummary;
 import netsense.core.GradientSummary;
 import netsense.core.Network;
 
@@ -23,6 +25,27 @@ public final class SummaryJson {
      */
     public record Precision(String kernel, long rowsRecomputedFloat64) {}
 
+    /**
+     * What each row's vector is: the method's name ("gradient", "integrated-gradients", ...)
+     * and its settings as summary.json's {@code "method"} entry lists them (name → number,
+     * string or boolean, in order).
+     */
+    public record Method(String name, Map<String, Object> settings) {
+        public static final Method GRADIENT = new Method("gradient", Map.of());
+    }
+
+    /**
+     * The figures of a run's vectors: one summary per output they are for (one, or every output
+     * with {@code --output-index all}), and integrated gradients' completeness gaps likewise
+     * (null for other methods).
+     */
+    public record Vectors(Method method, boolean allOutputs, List<GradientSummary> summaries,
+                          List<DeltaSummary> deltas) {
+        public static Vectors of(GradientSummary summary) {
+            return new Vectors(Method.GRADIENT, false, List.of(summary), null);
+        }
+    }
+
     /** Writes to a stream (not closed here), without the "precision" and "skipped_files" entries. */
     public static void write(OutputStream out, Rows rows, Network net, int outputIndex, GradientSummary summary,
                              List<String> dimensionNames) throws IOException {
@@ -37,6 +60,17 @@ public final class SummaryJson {
      */
     public static void write(OutputStream out, Rows rows, Precision precision, Network net, int outputIndex,
                              GradientSummary summary, List<String> dimensionNames, List<String> skippedFiles)
+            throws IOException {
+        write(out, rows, precision, net, outputIndex, Vectors.of(summary), dimensionNames, skippedFiles);
+    }
+
+    /**
+     * Writes to a stream (not closed here): with one output its figures at the top level
+     * ({@code output}, {@code norms}, {@code dimensions}, and {@code delta} for integrated
+     * gradients), with every output a list {@code outputs} of them.
+     */
+    public static void write(OutputStream out, Rows rows, Precision precision, Network net, int outputIndex,
+                             Vectors vectors, List<String> dimensionNames, List<String> skippedFiles)
             throws IOException {
         try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
@@ -75,9 +109,43 @@ public final class SummaryJson {
             }
             g.writeEndArray();
             g.writeNumberField("parameters", net.parameterCount());
-            g.writeNumberField("output_index", outputIndex);
+            if (vectors.allOutputs()) {
+                g.writeStringField("output_index", "all");
+            } else {
+                g.writeNumberField("output_index", outputIndex);
+            }
             g.writeEndObject();
 
+            g.writeObjectFieldStart("method");
+            g.writeStringField("name", vectors.method().name());
+            for (Map.Entry<String, Object> e : vectors.method().settings().entrySet()) {
+                g.writeObjectField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+
+            if (!vectors.allOutputs()) {
+                figures(g, vectors.summaries().get(0), vectors.deltas() == null ? null : vectors.deltas().get(0),
+                        dimensionNames);
+            } else {
+                g.writeArrayFieldStart("outputs");
+                for (int k = 0; k < vectors.summaries().size(); k++) {
+                    g.writeStartObject();
+                    g.writeNumberField("index", k);
+                    figures(g, vectors.summaries().get(k), vectors.deltas() == null ? null : vectors.deltas().get(k),
+                            dimensionNames);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeRaw('\n');
+        }
+    }
+
+    /** One output's figures: output, norms, (delta), dimensions. */
+    private static void figures(JsonGenerator g, GradientSummary summary, DeltaSummary delta,
+                                List<String> dimensionNames) throws IOException {
+        {
             g.writeFieldName("output");
             spread(g, summary.output(), null);
 
@@ -89,6 +157,14 @@ public final class SummaryJson {
             g.writeFieldName("linf");
             spread(g, summary.linf().spread(), summary.linf());
             g.writeEndObject();
+
+            if (delta != null) {
+                g.writeObjectFieldStart("delta");
+                number(g, "mean_abs", delta.meanAbs());
+                number(g, "max_abs", delta.maxAbs());
+                number(g, "p99_abs", delta.p99Abs());
+                g.writeEndObject();
+            }
 
             g.writeArrayFieldStart("dimensions");
             for (int i = 0; i < summary.dimensions(); i++) {
@@ -105,8 +181,6 @@ public final class SummaryJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeEndObject();
-            g.writeRaw('\n');
         }
     }
 

@@ -103,6 +103,24 @@ final class FeatureRows {
         return null;
     }
 
+    /** A completeness gap that is not finite (integrated gradients). */
+    static RowFault nonFiniteDelta(double delta) {
+        return result("the completeness gap delta is not finite (" + delta + ")");
+    }
+
+    /**
+     * The fault of a row's baseline (integrated gradients' per-row x'), from the fault reading
+     * it as features would give: the same judgement, named as the baseline's; null stays null.
+     */
+    static RowFault baselineFault(RowFault asFeatures) {
+        if (asFeatures == null) {
+            return null;
+        }
+        String reason = asFeatures.reason().replace("features are", "baseline is").replace("features have",
+                "baseline has").replace("feature ", "baseline entry ");
+        return new RowFault(RowFault.Kind.BAD_BASELINE, reason);
+    }
+
     private static RowFault result(String reason) {
         return new RowFault(RowFault.Kind.NON_FINITE_RESULT, reason);
     }

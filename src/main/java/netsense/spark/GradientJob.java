@@ -49,6 +49,10 @@ public final class GradientJob {
     /** Columns the job adds; carried columns may not use these names. */
     static final List<String> GRADIENT_COLUMNS = List.of("output", "gradient", "grad_l1", "grad_l2", "grad_linf");
     static final String ERROR_COLUMN = "error";
+    static final String DELTA_COLUMN = "delta";
+    /** Every column name the job may add, whatever the method; carried columns may not use these. */
+    static final List<String> RESULT_NAMES = List.of("output", "gradient", "grad_l1", "grad_l2", "grad_linf",
+            "attribution", "attr_l1", "attr_l2", "attr_linf", "delta");
     static final String FEATURES_ALIAS = "__netsense_x";
 
     /** Rows per kernel block: measured best (jobs/bench -p rows=...); a block's layers stay in L2. */
@@ -69,6 +73,7 @@ public final class GradientJob {
     public static final long READER_BATCH_BYTES = 32L << 20;
 
     static final String FILE_ALIAS = "__netsense_file";
+    static final String BASELINE_ALIAS = "__netsense_baseline";
 
     /**
      * What the job is asked to do; {@link #builder} names what differs from the defaults.
@@ -78,7 +83,7 @@ public final class GradientJob {
     public record Options(String model, String input, String output, String featuresCol, List<String> featureCols,
                           String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
                           int blockRows, BlockKernel.Precision precision, boolean ignoreCorruptFiles,
-                          KernelFactory kernels, VectorType vectorType) {
+                          KernelFactory kernels, VectorType vectorType, MethodOptions method, boolean allOutputs) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(input, "input");
@@ -91,6 +96,7 @@ public final class GradientJob {
             precision = precision == null ? BlockKernel.Precision.FLOAT64 : precision;
             kernels = kernels == null ? KernelFactory.NETSENSE : kernels;
             vectorType = vectorType == null ? VectorType.DOUBLE : vectorType;
+            method = method == null ? MethodOptions.gradient() : method;
         }
 
         /** The defaults for everything but the three paths. */
@@ -117,6 +123,8 @@ public final class GradientJob {
             b.ignoreCorruptFiles = ignoreCorruptFiles;
             b.kernels = kernels;
             b.vectorType = vectorType;
+            b.method = method;
+            b.allOutputs = allOutputs;
             return b;
         }
     }
@@ -138,6 +146,8 @@ public final class GradientJob {
         private boolean ignoreCorruptFiles;
         private KernelFactory kernels;
         private VectorType vectorType;
+        private MethodOptions method;
+        private boolean allOutputs;
 
         private Builder(String model, String input, String output) {
             this.model = model;
@@ -214,16 +224,29 @@ public final class GradientJob {
             return this;
         }
 
+        /** What each row's vector is; default the gradient. */
+        public Builder method(MethodOptions m) {
+            this.method = m;
+            return this;
+        }
+
+        /** Every output's vector at once ({@code --output-index all}) instead of one output's. */
+        public Builder allOutputs(boolean all) {
+            this.allOutputs = all;
+            return this;
+        }
+
         public Options build() {
             return new Options(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode,
-                    overwrite, blockRows, precision, ignoreCorruptFiles, kernels, vectorType);
+                    overwrite, blockRows, precision, ignoreCorruptFiles, kernels, vectorType, method, allOutputs);
         }
     }
 
     /** What a finished run reports. */
     public record Result(String output, SummaryJson.Rows rows, Map<String, Long> rejectedByKind, Network network,
                          int outputIndex, GradientSummary summary, List<String> dimensionNames, Mode mode,
-                         BlockKernel.Precision precision, double seconds, String master, String sparkVersion) {
+                         BlockKernel.Precision precision, double seconds, String master, String sparkVersion,
+                         SummaryJson.Vectors vectors) {
         public double rowsPerSecond() {
             return seconds > 0 ? rows.input() / seconds : Double.NaN;
         }
@@ -281,6 +304,10 @@ public final class GradientJob {
             projection.add(col(FeatureSource.quote(c)));
         }
         projection.add(features.asDoubleArray().as(FEATURES_ALIAS));
+        if (plan.baselineCol() != null) {
+            projection.add(col(FeatureSource.quote(plan.baselineCol())).cast(DataTypes.createArrayType(DataTypes.DoubleType))
+                    .as(BASELINE_ALIAS));
+        }
         if (ignoreCorrupt) { // rows read per file, to tell which files Spark skipped (skippedFiles)
             projection.add(functions.input_file_name().as(FILE_ALIAS));
         }
@@ -291,18 +318,28 @@ public final class GradientJob {
         Broadcast<Network> shared = jsc.broadcast(net);
         JobTally counts;
         StructType rejectedSchema;
+        MethodPlan method;
         try {
-            TallyAccumulator tally = new TallyAccumulator(n1);
-            // unnamed: Spark keeps a named accumulator's value per task on the driver (a full tally each)
-            spark.sparkContext().register(tally);
             int raw = features.rawColumns().size();
             RowLayout layout = new RowLayout(projected, carried.size(), raw, idCol == null ? -1 : carried.indexOf(idCol),
-                    idCol, ignoreCorrupt);
-            GradientPass.Settings settings =
-                    new GradientPass.Settings(outputIndex, options.mode(), blockRows, options.precision());
+                    idCol, ignoreCorrupt, plan.baselineCol() != null);
             JavaRDD<InternalRow> internal = InternalRows.of(rows).toJavaRDD();
+            MethodOptions methodOptions = options.method();
+            netsense.core.ColumnMoments moments = null;
+            if (methodOptions.needsInputMoments()) {
+                LOG.info("phase 0: the input's column means and spreads ({})", methodOptions.method().id());
+                moments = InputMomentsPass.of(internal, layout.features(), n1);
+            }
+            method = MethodPlan.resolve(methodOptions, options.allOutputs(), n1, moments);
+            GradientPass.Settings settings =
+                    new GradientPass.Settings(outputIndex, options.mode(), blockRows, options.precision(), method);
 
-            StructType gradientSchema = gradientSchema(projected, carried.size(), options.vectorType());
+            TallyAccumulator tally = new TallyAccumulator(n1, method.outputsPerRow(net.outputWidth()),
+                    methodOptions.integrated());
+            // unnamed: Spark keeps a named accumulator's value per task on the driver (a full tally each)
+            spark.sparkContext().register(tally);
+            StructType gradientSchema = gradientSchema(projected, carried.size(), options.vectorType(), methodOptions,
+                    options.allOutputs());
             GradientPass gradientPass = new GradientPass(shared, options.kernels(), settings, layout, gradientSchema, tally);
             LOG.info("phase 1: gradients of {} → {}", options.input(), options.output());
             // The statistics are right under task retries, speculation and lost executors only
@@ -348,38 +385,65 @@ public final class GradientJob {
         List<String> names = features.dimensionNames(n1);
         List<String> skipped = ignoreCorrupt ? InputFiles.skipped(spark, input, counts.rowsByFile()) : List.of();
         LOG.info("writing report.html and summary.json");
+        SummaryJson.Vectors vectors = new SummaryJson.Vectors(method.describe(), method.allOutputs(),
+                counts.summaries(), counts.deltas());
         ReportHtml.Run facts = new ReportHtml.Run(net.shape(),
                 java.util.Arrays.stream(net.activations()).map(a -> a.id()).toList(), outputIndex,
                 net.parameterCount(), counted, counts.rejectedByKind(), options.mode().id(),
                 (System.nanoTime() - start) / 1e9, spark.sparkContext().master(), spark.version(), options.input(),
                 output.toString());
         try (OutputStream out = fs.create(new Path(staging, "report.html"), true)) {
-            out.write(ReportHtml.render(facts, counts.summary(), names, skipped)
+            out.write(ReportHtml.render(facts, vectors, names, skipped)
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         SummaryJson.Precision precision =
                 new SummaryJson.Precision(options.precision().id(), counts.rowsRecomputedFloat64());
-        commit.commit(out -> SummaryJson.write(out, counted, precision, net, outputIndex, counts.summary(), names,
-                skipped));
+        commit.commit(out -> SummaryJson.write(out, counted, precision, net, outputIndex, vectors, names, skipped));
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("done: {} rows, {} ok, {} rejected in {} s", counted.input(), counted.ok(), counted.rejected(),
                 String.format("%.1f", seconds));
         return new Result(output.toString(), counted, counts.rejectedByKind(), net, outputIndex, counts.summary(),
-                names, options.mode(), options.precision(), seconds, spark.sparkContext().master(), spark.version());
+                names, options.mode(), options.precision(), seconds, spark.sparkContext().master(), spark.version(),
+                vectors);
     }
 
     static StructType gradientSchema(StructType projected, int carried, VectorType vectorType) {
+        return gradientSchema(projected, carried, vectorType, MethodOptions.gradient(), false);
+    }
+
+    static StructType gradientSchema(StructType projected, int carried, VectorType vectorType, MethodOptions method,
+                                     boolean allOutputs) {
         List<StructField> fields = new ArrayList<>();
         for (int i = 0; i < carried; i++) {
             fields.add(projected.fields()[i]);
         }
-        fields.add(DataTypes.createStructField("output", DataTypes.DoubleType, false));
-        fields.add(DataTypes.createStructField("gradient",
-                DataTypes.createArrayType(vectorType.element(), false), false));
-        fields.add(DataTypes.createStructField("grad_l1", DataTypes.DoubleType, false));
-        fields.add(DataTypes.createStructField("grad_l2", DataTypes.DoubleType, false));
-        fields.add(DataTypes.createStructField("grad_linf", DataTypes.DoubleType, false));
+        fields.addAll(resultFields(method, allOutputs, vectorType.element(), false));
         return DataTypes.createStructType(fields);
+    }
+
+    /**
+     * The result columns of a row (SPEC): {@code output}, the vector ({@code gradient} or
+     * {@code attribution}), its three norms, and {@code delta} for integrated gradients; each an
+     * array over the outputs with {@code allOutputs}.
+     */
+    static List<StructField> resultFields(MethodOptions method, boolean allOutputs,
+                                          org.apache.spark.sql.types.DataType element, boolean nullable) {
+        List<StructField> fields = new ArrayList<>();
+        org.apache.spark.sql.types.DataType scalar = allOutputs
+                ? DataTypes.createArrayType(DataTypes.DoubleType, false) : DataTypes.DoubleType;
+        org.apache.spark.sql.types.DataType vector = DataTypes.createArrayType(element, false);
+        if (allOutputs) {
+            vector = DataTypes.createArrayType(vector, false);
+        }
+        fields.add(DataTypes.createStructField("output", scalar, nullable));
+        fields.add(DataTypes.createStructField(method.vectorColumn(), vector, nullable));
+        for (String norm : List.of("l1", "l2", "linf")) {
+            fields.add(DataTypes.createStructField(method.normPrefix() + "_" + norm, scalar, nullable));
+        }
+        if (method.integrated()) {
+            fields.add(DataTypes.createStructField(DELTA_COLUMN, scalar, nullable));
+        }
+        return fields;
     }
 
     static StructType rejectedSchema(StructType projected, int kept) {

@@ -33,9 +33,13 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
     private static final Logger LOG = LogManager.getLogger(GradientPass.class);
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
-    /** What both passes compute: the output, what a bad row does, rows per block, the arithmetic. */
-    record Settings(int outputIndex, Mode mode, int blockRows, BlockKernel.Precision precision)
-            implements java.io.Serializable {}
+    /** What both passes compute: the output, what a bad row does, rows per block, the arithmetic, the method. */
+    record Settings(int outputIndex, Mode mode, int blockRows, BlockKernel.Precision precision, MethodPlan method)
+            implements java.io.Serializable {
+        Settings(int outputIndex, Mode mode, int blockRows, BlockKernel.Precision precision) {
+            this(outputIndex, mode, blockRows, precision, MethodPlan.gradient());
+        }
+    }
 
     private final Broadcast<Network> network;
     private final KernelFactory kernels;
@@ -72,13 +76,18 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
         private final int n1 = net.inputWidth();
         private final int blockRows = settings.blockRows();
         private final int partition = partitionId();
-        private final JobTally local = new JobTally(n1, partition);
+        private final int outputs = settings.method().outputsPerRow(net.outputWidth());
+        private final JobTally local = new JobTally(n1, outputs, settings.method().options().integrated(), partition);
         private final GradientBlock engine;
         private final UnsafeProjection carried = InternalRows.prefixCopier(layout.types(layout.carried()));
         private final InternalRow[] kept = new InternalRow[blockRows];
         private final InternalRows.ResultRows out = new InternalRows.ResultRows(
                 new StructType(java.util.Arrays.copyOfRange(output.fields(), 0, layout.carried())),
-                new StructType(java.util.Arrays.copyOfRange(output.fields(), layout.carried(), output.size())), n1);
+                new StructType(java.util.Arrays.copyOfRange(output.fields(), layout.carried(), output.size())), n1,
+                outputs);
+        private final int idOrdinal = layout.id();
+        private final org.apache.spark.sql.types.DataType idType = layout.id() < 0 ? null
+                : layout.schema().fields()[layout.id()].dataType();
         private boolean reported;
         private UTF8String file;
         private long fileRows;
@@ -102,7 +111,7 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
                 if (layout.files()) {
                     countFile(row.getUTF8String(layout.file()));
                 }
-                RowFault fault = engine.stage(row, layout.features());
+                RowFault fault = engine.stage(row, layout.features(), layout.baseline(), idOrdinal, idType);
                 if (fault != null) {
                     reject(row, fault);
                 } else if (layout.carried() > 0) {
@@ -120,15 +129,14 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
                     kept[g++] = kept[r];
                 }
             }
-            local.summary().addBlockWithNorms(engine.outputs(), 0, engine.gradients(), 0, good, engine.norms());
+            local.addBlock(engine.outputs(), engine.vectors(), engine.norms(), engine.deltas(), good);
             return good;
         }
 
         @Override
         protected InternalRow row(int i) {
-            double[] norms = engine.norms();
-            InternalRow row = out.build(kept[i], engine.outputs()[i], engine.gradients(), i * n1, n1, norms[3 * i],
-                    norms[3 * i + 1], norms[3 * i + 2]);
+            InternalRow row = out.build(kept[i], engine.outputs(), i * outputs, engine.vectors(), i * outputs * n1, n1,
+                    engine.norms(), 3 * i * outputs, engine.deltas(), i * outputs);
             kept[i] = null;
             return row;
         }

@@ -76,42 +76,85 @@ final class InternalRows {
     }
 
     /**
-     * The rows of {@code gradients/} — {@code [carried..., output, vector, l1, l2, linf]} —
+     * The rows of {@code gradients/} — {@code [carried..., output, vector, l1, l2, linf, (delta)]},
+     * scalars and one vector a row for one output, arrays of J (and J vectors) for J outputs —
      * written straight into Spark's compact form, as Spark's generated code writes them: the
-     * five result columns by an {@link UnsafeRowWriter} into one reused buffer, the carried
-     * columns (already a compact row of their own) joined in front by a generated
-     * {@link UnsafeRowJoiner}. No intermediate row, no array object per row. A built row is valid
-     * until the next is built.
+     * result columns by an {@link UnsafeRowWriter} into one reused buffer, the carried columns
+     * (already a compact row of their own) joined in front by a generated {@link UnsafeRowJoiner}.
+     * No intermediate row, no array object per row. A built row is valid until the next is built.
      */
     static final class ResultRows {
         private final UnsafeRowWriter results;
+        private final UnsafeArrayWriter outer;   // J > 1: the arrays of J
         private final UnsafeArrayWriter vector;
         private final boolean floats;
+        private final int outputs;
+        private final boolean delta;
         private final UnsafeRowJoiner joiner; // null without carried columns
 
         /**
          * @param carried the carried columns' schema (may be empty)
-         * @param results the five result columns' schema, the vector's element DOUBLE or FLOAT
+         * @param results the result columns' schema (5, or 6 with delta), the vector's elements DOUBLE or FLOAT
+         * @param outputs J: 1 (scalar columns) or more (array columns)
          */
-        ResultRows(StructType carried, StructType results, int width) {
+        ResultRows(StructType carried, StructType results, int width, int outputs) {
             DataType element = ((org.apache.spark.sql.types.ArrayType) results.fields()[1].dataType()).elementType();
+            if (outputs > 1) {
+                element = ((org.apache.spark.sql.types.ArrayType) element).elementType();
+            }
             this.floats = element == DataTypes.FloatType;
-            this.results = new UnsafeRowWriter(results.size(), 8 * (2 + width));
+            this.outputs = outputs;
+            this.delta = results.size() == 6;
+            this.results = new UnsafeRowWriter(results.size(), 8 * (8 + outputs * (width + 8)));
+            this.outer = new UnsafeArrayWriter(this.results, 8);
             this.vector = new UnsafeArrayWriter(this.results, floats ? 4 : 8);
             this.joiner = carried.isEmpty() ? null : GenerateUnsafeRowJoiner.create(carried, results);
         }
 
         /**
          * The row of {@code carried} (a compact row of the carried columns, or null without them)
-         * and these results; −0.0 is written as 0.0. Not modified: v.
+         * and the results of one row: J outputs from {@code outOff}, J vectors of n from
+         * {@code vecOff}, 3 J norms from {@code normOff} (L1, L2, L∞ of each vector), J gaps from
+         * {@code deltaOff}; −0.0 is written as 0.0. Not modified: the arrays.
          */
-        InternalRow build(InternalRow carried, double output, double[] v, int off, int n, double l1, double l2,
-                          double linf) {
+        InternalRow build(InternalRow carried, double[] out, int outOff, double[] v, int vecOff, int n, double[] norms,
+                          int normOff, double[] deltas, int deltaOff) {
             UnsafeRowWriter w = results;
             w.reset();
             w.zeroOutNullBytes();
-            w.write(0, output + 0.0);
-            int start = w.cursor();
+            if (outputs == 1) {
+                w.write(0, out[outOff] + 0.0);
+                int start = w.cursor();
+                writeVector(v, vecOff, n);
+                w.setOffsetAndSizeFromPreviousCursor(1, start);
+                for (int i = 0; i < 3; i++) {
+                    w.write(2 + i, norms[normOff + i]);
+                }
+                if (delta) {
+                    w.write(5, deltas[deltaOff] + 0.0);
+                }
+            } else {
+                writeDoubles(0, out, outOff, 1);
+                int start = w.cursor();
+                outer.initialize(outputs);
+                for (int o = 0; o < outputs; o++) {
+                    int at = w.cursor();
+                    writeVector(v, vecOff + o * n, n);
+                    outer.setOffsetAndSizeFromPreviousCursor(o, at);
+                }
+                w.setOffsetAndSizeFromPreviousCursor(1, start);
+                for (int i = 0; i < 3; i++) {
+                    writeDoubles(2 + i, norms, normOff + i, 3);
+                }
+                if (delta) {
+                    writeDoubles(5, deltas, deltaOff, 1);
+                }
+            }
+            UnsafeRow row = w.getRow();
+            return joiner == null ? row : joiner.join((UnsafeRow) carried, row);
+        }
+
+        private void writeVector(double[] v, int off, int n) {
             vector.initialize(n);
             if (floats) {
                 for (int j = 0; j < n; j++) {
@@ -122,12 +165,16 @@ final class InternalRows {
                     vector.write(j, v[off + j] + 0.0);
                 }
             }
-            w.setOffsetAndSizeFromPreviousCursor(1, start);
-            w.write(2, l1);
-            w.write(3, l2);
-            w.write(4, linf);
-            UnsafeRow row = w.getRow();
-            return joiner == null ? row : joiner.join((UnsafeRow) carried, row);
+        }
+
+        /** Column {@code column}: an array of J doubles, {@code values[off + o·stride]}. */
+        private void writeDoubles(int column, double[] values, int off, int stride) {
+            int start = results.cursor();
+            outer.initialize(outputs);
+            for (int o = 0; o < outputs; o++) {
+                outer.write(o, values[off + o * stride] + 0.0);
+            }
+            results.setOffsetAndSizeFromPreviousCursor(column, start);
         }
     }
 

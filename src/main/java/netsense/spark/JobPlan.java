@@ -37,10 +37,11 @@ import org.apache.spark.sql.types.StructType;
  * @param carried the columns carried to every output row, the id first
  * @param idCol   the id column, or null
  * @param output  the output folder, qualified
+ * @param baselineCol integrated gradients' per-row baseline column as the input names it, or null
  */
 record JobPlan(GradientJob.Options options, Network network, int outputIndex, Dataset<Row> input,
                List<String> carried, String idCol, FeatureSource features, FileSystem fs, Path output,
-               int blockRows, boolean ignoreCorrupt) {
+               int blockRows, boolean ignoreCorrupt, String baselineCol) {
     static final String READER_BATCH = "spark.sql.parquet.columnarReaderBatchSize";
     static final String IGNORE_CORRUPT = "spark.sql.files.ignoreCorruptFiles";
     static final String CODEC = "spark.sql.parquet.compression.codec";
@@ -91,8 +92,18 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
         JobPlan resolve(SessionSettings settings) throws IOException {
             Configuration hadoop = spark.sparkContext().hadoopConfiguration();
             Network net = readModel(hadoop, options.model());
-            int outputIndex = chooseOutputIndex(net, options.outputIndex());
-            int blockRows = blockRows(net, options.blockRows(), taskHeapBytes());
+            options.method().validate();
+            int outputIndex;
+            if (options.allOutputs()) {
+                if (options.outputIndex() != null) {
+                    throw new InvalidSetupException("--output-index is one output's index or all, not both");
+                }
+                outputIndex = 0;
+            } else {
+                outputIndex = chooseOutputIndex(net, options.outputIndex());
+            }
+            int blockRows = blockRows(net, options.blockRows(), taskHeapBytes(),
+                    options.allOutputs() ? net.outputWidth() : 1);
             ignoreCorrupt = options.ignoreCorruptFiles()
                     || Boolean.parseBoolean(spark.conf().get(IGNORE_CORRUPT, "false"));
             int batch = readerBatchRows(net.inputWidth());
@@ -137,8 +148,31 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             FileSystem fs = output.getFileSystem(hadoop);
             output = fs.makeQualified(output);
             OutputCommit.refuseOverlap(hadoop, output, options.output(), options.input(), options.model());
+            String baselineCol = baselineColumn(schema, net);
             return new JobPlan(options, net, outputIndex, input, carried, idCol, features, fs, output, blockRows,
-                    ignoreCorrupt);
+                    ignoreCorrupt, baselineCol);
+        }
+
+        /** Integrated gradients' per-row baseline column, checked: an array of numbers; null when there is none. */
+        private String baselineColumn(StructType schema, Network net) {
+            String given = options.method().baselineColumn();
+            if (given == null) {
+                return null;
+            }
+            String name = inputName(schema, given);
+            if (!List.of(schema.fieldNames()).contains(name)) {
+                throw new InvalidSetupException("--baseline " + given + ": the input has no such column, and the"
+                        + " baseline is zero, mean or a column (its columns: " + String.join(", ", schema.fieldNames())
+                        + ")");
+            }
+            org.apache.spark.sql.types.DataType type = schema.apply(name).dataType();
+            boolean numbers = type instanceof org.apache.spark.sql.types.ArrayType a
+                    && a.elementType() instanceof org.apache.spark.sql.types.NumericType;
+            if (!numbers) {
+                throw new InvalidSetupException("--baseline column \"" + name + "\" is " + type.simpleString()
+                        + "; a baseline column is an array of " + net.inputWidth() + " numbers per row");
+            }
+            return name;
         }
 
         /**
@@ -249,7 +283,11 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
                 }
                 carried.add(k);
             }
-            List<String> taken = new ArrayList<>(GradientJob.GRADIENT_COLUMNS);
+            List<String> taken = new ArrayList<>();
+            for (org.apache.spark.sql.types.StructField f : GradientJob.resultFields(options.method(),
+                    options.allOutputs(), org.apache.spark.sql.types.DataTypes.DoubleType, false)) {
+                taken.add(f.name());
+            }
             taken.add(GradientJob.ERROR_COLUMN);
             for (String c : carried) {
                 for (String out : taken) {
@@ -268,6 +306,11 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
      * the activations and slopes of the other layers), the block's inputs and gradients, and the
      * gradient arrays of the rows it emits — float64 throughout (float32 needs less).
      */
+    static long bytesPerBlockRow(Network net, int outputs) {
+        long extra = (long) (outputs - 1) * (3L * net.inputWidth() + 6);
+        return bytesPerBlockRow(net) + 8 * extra;
+    }
+
     static long bytesPerBlockRow(Network net) {
         int[] widths = net.widths();
         long n1 = net.inputWidth();
@@ -289,9 +332,15 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
      * @throws InvalidSetupException when {@code requested} exceeds an array's index or that quarter
      */
     static int blockRows(Network net, int requested, long taskHeap) {
-        long widest = java.util.Arrays.stream(net.widths()).max().orElse(1);
+        return blockRows(net, requested, taskHeap, 1);
+    }
+
+    /** As {@link #blockRows(Network, int, long)}, each row holding vectors for {@code outputs} outputs. */
+    static int blockRows(Network net, int requested, long taskHeap, int outputs) {
+        long widest = Math.max(java.util.Arrays.stream(net.widths()).max().orElse(1),
+                (long) outputs * net.inputWidth());
         long maxByIndex = Integer.MAX_VALUE / widest;
-        long perRow = bytesPerBlockRow(net);
+        long perRow = bytesPerBlockRow(net, outputs);
         long limit = taskHeap / 4;
         if (requested > 0) {
             if (requested > maxByIndex) {

@@ -52,6 +52,9 @@ final class RejectedPass implements FlatMapFunction<Iterator<InternalRow>, Inter
         private final List<InternalRow> bad = new ArrayList<>();
         private final List<RowFault> faults = new ArrayList<>();
         private final InternalRows.RowBuilder out = new InternalRows.RowBuilder(output);
+        private final int idOrdinal = layout.id();
+        private final org.apache.spark.sql.types.DataType idType = layout.id() < 0 ? null
+                : layout.schema().fields()[layout.id()].dataType();
 
         Blocks(Iterator<InternalRow> in) {
             super(in);
@@ -71,7 +74,7 @@ final class RejectedPass implements FlatMapFunction<Iterator<InternalRow>, Inter
             // that the kernel judges every row as it did there
             while (!engine.isFull() && in.hasNext()) {
                 InternalRow row = in.next();
-                RowFault fault = engine.stage(row, layout.features());
+                RowFault fault = engine.stage(row, layout.features(), layout.baseline(), idOrdinal, idType);
                 if (fault != null) {
                     bad.add(copier.apply(row).copy());
                     faults.add(fault);

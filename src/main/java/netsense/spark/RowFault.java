@@ -19,6 +19,7 @@ record RowFault(Kind kind, String reason) implements Serializable {
         WRONG_LENGTH("wrong length"),
         NULL_ENTRY("null entry"),
         NON_FINITE_ENTRY("NaN or infinite entry"),
+        BAD_BASELINE("bad baseline"),
         NON_FINITE_RESULT("non-finite result");
 
         private final String label;

@@ -7,7 +7,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Where things are in the rows the job reads: {@code [carried columns..., raw feature
- * columns..., features as array<double>, (the input file's name)]}, the id being one of the
+ * columns..., features as array<double>, (baseline as array<double>), (the input file's name)]}, the id being one of the
  * carried columns.
  *
  * @param schema  the rows' schema
@@ -16,17 +16,27 @@ import org.apache.spark.sql.types.StructType;
  * @param id      the id's position among the carried columns, or −1
  * @param idName  the id column's name, or null
  * @param files   whether the input file's name comes last (counting rows per file)
+ * @param hasBaseline whether a per-row baseline array follows the features (integrated gradients)
  */
-record RowLayout(StructType schema, int carried, int raw, int id, String idName, boolean files)
+record RowLayout(StructType schema, int carried, int raw, int id, String idName, boolean files, boolean hasBaseline)
         implements Serializable {
+    RowLayout(StructType schema, int carried, int raw, int id, String idName, boolean files) {
+        this(schema, carried, raw, id, idName, files, false);
+    }
+
     /** The position of the features array. */
     int features() {
         return carried + raw;
     }
 
+    /** The position of the per-row baseline array, or −1. */
+    int baseline() {
+        return hasBaseline ? carried + raw + 1 : -1;
+    }
+
     /** The position of the file name, when counted. */
     int file() {
-        return carried + raw + 1;
+        return carried + raw + 1 + (hasBaseline ? 1 : 0);
     }
 
     /** The types of the first {@code n} columns. */

@@ -23,13 +23,26 @@ public final class TallyAccumulator extends AccumulatorV2<JobTally, JobTally> {
     static final long PENDING_BYTES = 256L << 20;
 
     private final int dimensions;
+    private final int outputs;
+    private final boolean deltas;
     private JobTally merged;      // partitions 0..next-1 in order, and tallies of no partition
     private int next;
     private final TreeMap<Integer, JobTally> pending = new TreeMap<>();
 
     public TallyAccumulator(int dimensions) {
+        this(dimensions, 1, false);
+    }
+
+    /** Tallies of vectors for {@code outputs} outputs, with completeness gaps when {@code deltas}. */
+    public TallyAccumulator(int dimensions, int outputs, boolean deltas) {
         this.dimensions = dimensions;
-        this.merged = new JobTally(dimensions);
+        this.outputs = outputs;
+        this.deltas = deltas;
+        this.merged = empty(-1);
+    }
+
+    private JobTally empty(int partition) {
+        return new JobTally(dimensions, outputs, deltas, partition);
     }
 
     @Override
@@ -39,18 +52,18 @@ public final class TallyAccumulator extends AccumulatorV2<JobTally, JobTally> {
 
     @Override
     public AccumulatorV2<JobTally, JobTally> copy() {
-        TallyAccumulator c = new TallyAccumulator(dimensions);
+        TallyAccumulator c = new TallyAccumulator(dimensions, outputs, deltas);
         c.merged.merge(merged);
         c.next = next;
         for (Map.Entry<Integer, JobTally> e : pending.entrySet()) {
-            c.pending.put(e.getKey(), new JobTally(dimensions, e.getKey()).merge(e.getValue()));
+            c.pending.put(e.getKey(), empty(e.getKey()).merge(e.getValue()));
         }
         return c;
     }
 
     @Override
     public void reset() {
-        merged = new JobTally(dimensions);
+        merged = empty(-1);
         next = 0;
         pending.clear();
     }
@@ -97,7 +110,7 @@ public final class TallyAccumulator extends AccumulatorV2<JobTally, JobTally> {
         if (pending.isEmpty()) {
             return merged;
         }
-        JobTally all = new JobTally(dimensions).merge(merged);
+        JobTally all = empty(-1).merge(merged);
         pending.values().forEach(all::merge);
         return all;
     }
