@@ -21,13 +21,13 @@ import org.apache.spark.broadcast.Broadcast;
  * gradient does not depend on how the rows are partitioned (as MLlib's {@code GradientDescent},
  * which aggregates (gradient, loss, count) per step).
  *
- * <p>A mini-batch here is a Bernoulli sample of the rows of expected size B, row i taken at step
- * s when a hash of (seed, s, i) falls below B/N — a function of the row's index in the input,
- * not of the partitioning.
+ * <p>A mini-batch here is a Bernoulli sample of the rows of expected size B, a row taken at step
+ * s when a hash of (seed, s, the row's key) falls below B/N; the key is a hash of the row's
+ * features and label, so the sample depends neither on the partitioning nor on the files' order.
  */
 final class ClusterGradients implements GradientSource {
-    /** One block of consecutive rows: their index in the input, features and labels row-major. */
-    record Block(long first, int rows, double[] x, double[] y) implements Serializable {}
+    /** One block of rows: a key per row (a hash of its numbers), features and labels row-major. */
+    record Block(long[] keys, int rows, double[] x, double[] y) implements Serializable {}
 
     private final JavaSparkContext jsc;
     private final JavaRDD<Block> blocks;
@@ -189,7 +189,7 @@ final class ClusterGradients implements GradientSource {
                     y = y.clone();
                     int kept = 0;
                     for (int r = 0; r < rows; r++) {
-                        long h = BatchOrder.mix(stream, b.first() + r);
+                        long h = BatchOrder.mix(stream, b.keys()[r]);
                         if ((h >>> 11) * 0x1.0p-53 < fraction) {
                             System.arraycopy(b.x(), r * n1, x, kept * n1, n1);
                             System.arraycopy(b.y(), r * lw, y, kept * lw, lw);

@@ -356,7 +356,7 @@ public final class TrainingJob {
             blocks.persist(StorageLevel.MEMORY_AND_DISK());
             blocks.count();
             return new Data(rows, null, null, blocks);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // a failed task arrives as a SparkException, which Scala throws unchecked
             TrainingRows.BadTrainingRow bad = TrainingRows.BadTrainingRow.findIn(e);
             if (bad != null) {
                 throw new InvalidSetupException(bad.getMessage());

@@ -124,28 +124,38 @@ final class TrainingRows {
             List<ClusterGradients.Block> out = new ArrayList<>();
             double[] x = new double[size * n1];
             double[] y = new double[size * lw];
+            long[] keys = new long[size];
             int rows = 0;
-            long first = -1;
             while (it.hasNext()) {
                 Tuple2<Row, Long> t = it.next();
-                long index = t._2();
-                if (rows == 0) {
-                    first = index;
-                }
-                read(t._1(), index, x, rows * n1, y, rows * lw);
+                read(t._1(), t._2(), x, rows * n1, y, rows * lw);
+                keys[rows] = key(x, rows * n1, n1, y, rows * lw, lw);
                 rows++;
                 if (rows == size) {
-                    out.add(new ClusterGradients.Block(first, rows, x, y));
+                    out.add(new ClusterGradients.Block(keys, rows, x, y));
                     x = new double[size * n1];
                     y = new double[size * lw];
+                    keys = new long[size];
                     rows = 0;
                 }
             }
             if (rows > 0) {
-                out.add(new ClusterGradients.Block(first, rows, java.util.Arrays.copyOf(x, rows * n1),
-                        java.util.Arrays.copyOf(y, rows * lw)));
+                out.add(new ClusterGradients.Block(java.util.Arrays.copyOf(keys, rows), rows,
+                        java.util.Arrays.copyOf(x, rows * n1), java.util.Arrays.copyOf(y, rows * lw)));
             }
             return out.iterator();
+        }
+
+        /** A 64-bit hash of a row's numbers (−0.0 as 0.0): the same row has the same key wherever it is read. */
+        static long key(double[] x, int xOff, int n, double[] y, int yOff, int m) {
+            long h = 0x243F6A8885A308D3L;
+            for (int j = 0; j < n; j++) {
+                h = netsense.core.BatchOrder.mix(h, Double.doubleToLongBits(x[xOff + j] + 0.0));
+            }
+            for (int j = 0; j < m; j++) {
+                h = netsense.core.BatchOrder.mix(h, Double.doubleToLongBits(y[yOff + j] + 0.0));
+            }
+            return h;
         }
 
         private void read(Row row, long index, double[] x, int xOff, double[] y, int yOff) {
