@@ -64,17 +64,7 @@ public final class SummaryJson {
             }
 
             g.writeObjectFieldStart("model");
-            g.writeArrayFieldStart("layers");
-            for (int w : net.widths()) {
-                g.writeNumber(w);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("activations");
-            for (Activation a : net.activations()) {
-                g.writeString(a.id());
-            }
-            g.writeEndArray();
-            g.writeNumberField("parameters", net.parameterCount());
+            writeShape(g, net);
             g.writeNumberField("output_index", outputIndex);
             g.writeEndObject();
 
@@ -131,5 +121,19 @@ public final class SummaryJson {
         } else {
             g.writeNumberField(name, v);
         }
+    }
+    /** The model's "layers", "activations" and "parameters" fields (summary.json's and training.json's). */
+    static void writeShape(JsonGenerator g, Network net) throws IOException {
+        g.writeArrayFieldStart("layers");
+        for (int w : net.widths()) {
+            g.writeNumber(w);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("activations");
+        for (Activation a : net.activations()) {
+            g.writeString(a.id());
+        }
+        g.writeEndArray();
+        g.writeNumberField("parameters", net.parameterCount());
     }
 }

@@ -36,17 +36,7 @@ public final class TrainingJson {
             g.writeEndObject();
             Network net = facts.model();
             g.writeObjectFieldStart("model");
-            g.writeArrayFieldStart("layers");
-            for (int w : net.widths()) {
-                g.writeNumber(w);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("activations");
-            for (var a : net.activations()) {
-                g.writeString(a.id());
-            }
-            g.writeEndArray();
-            g.writeNumberField("parameters", net.parameterCount());
+            SummaryJson.writeShape(g, net);
             g.writeEndObject();
             g.writeNumberField("rows", facts.rows());
             g.writeStringField("where", facts.where());
