@@ -34,7 +34,10 @@ import picocli.CommandLine.Option;
  *       with the features copied where the gradients go and no gradient math;
  *   <li>{@code floor}: what Spark itself needs to move the same bytes: a plain Spark SQL
  *       {@code select(...).write().parquet(...)} of the same input to an output of the same
- *       columns and size (id, the features as {@code gradient}, four doubles).
+ *       columns and size (id, the features as {@code gradient}, four doubles);
+ *   <li>{@code train_sgd}: SGD steps per second on the Higham example (batch size 1, in the driver);
+ *   <li>{@code train_full}: full-batch training epochs on the rows (labels: the mean of the
+ *       features), on the executors and in the driver; seconds per epoch, the data cached.
  * </ul>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -42,7 +45,7 @@ import picocli.CommandLine.Option;
                 + " prints its time.", "jobs/bench --rows N runs each kind in a fresh JVM and compares them."})
 final class BenchCommand implements NetsenseCommand {
     /** The benchmark jobs (see the class comment). */
-    enum Kind { GRADIENT, COPY, FLOOR }
+    enum Kind { GRADIENT, COPY, FLOOR, TRAIN_SGD, TRAIN_FULL }
 
     @Option(names = "--kind", paramLabel = "K", defaultValue = "gradient", converter = EnumIds.BenchKinds.class,
             completionCandidates = EnumIds.BenchKinds.class,
@@ -113,6 +116,8 @@ final class BenchCommand implements NetsenseCommand {
             case GRADIENT -> job(session, model, input, output, false);
             case COPY -> job(session, model, input, output, true);
             case FLOOR -> floor(session, input, output);
+            case TRAIN_SGD -> TrainingBench.sgd();
+            case TRAIN_FULL -> TrainingBench.fullBatch(session, widths, input, root);
         };
         System.out.printf(Locale.ROOT, "bench kind=%s shape=%s rows=%d seconds=%.2f%n", id, shape, rows, seconds);
         return ExitCode.OK;

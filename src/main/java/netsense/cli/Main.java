@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "netsense", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = Main.Version.class,
         description = "Input-gradient sensitivity of feed-forward neural networks on Apache Spark.",
-        subcommands = {GradientsCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class})
+        subcommands = {GradientsCommand.class, TrainCommand.class, GenerateCommand.class, DemoCommand.class,
+            BenchCommand.class})
 public final class Main implements Runnable {
 
     /** Set by {@link #main}: the failure's last line waits until Spark has stopped (see there). */
@@ -124,7 +125,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "name a command: gradients, generate, demo or bench");
+        throw new CommandLine.ParameterException(new CommandLine(this), "name a command: gradients, train, generate, demo or bench");
     }
 
     /** The version from the jar's manifest. */

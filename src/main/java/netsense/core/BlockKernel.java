@@ -295,14 +295,14 @@ public abstract class BlockKernel implements BlockGradient {
         forward(one ? outputIndex : -1, rows);
         storeOutputs(act(h), one ? 1 : nL, rows, outputs, outOff);
         switch (pass) {
-            case ONE_OUTPUT -> storeGradients(backward(outputIndex, 0, rows), rows, gradients, gradOff, n1);
+            case ONE_OUTPUT -> storeGradients(backward(outputIndex, 0, rows, null), rows, gradients, gradOff, n1);
             case SEED -> {
                 seedSlopes(seeds, seedOff, seedStride, slope(h), nL, rows);
-                storeGradients(backward(-1, 0, rows), rows, gradients, gradOff, n1);
+                storeGradients(backward(-1, 0, rows, null), rows, gradients, gradOff, n1);
             }
             case JACOBIAN -> {
                 for (int k = 0; k < nL; k++) {
-                    storeGradients(backward(k, k, rows), rows, gradients, gradOff + k * n1, nL * n1);
+                    storeGradients(backward(k, k, rows, null), rows, gradients, gradOff + k * n1, nL * n1);
                 }
             }
         }
@@ -334,8 +334,10 @@ public abstract class BlockKernel implements BlockGradient {
      * g[1] by the backward recurrence; returns the workspace holding it (n1 × rows). With
      * {@code k} ≥ 0 from g[L] = e_k, whose σ'(z[L]_k) is row {@code slopeRow} of the output
      * slopes; with −1 from the seeds already folded into the output slopes (v ⊙ σ'(z[L])).
+     * With a {@code sink}, each layer's δ is handed to it as it is formed, and the last product
+     * (g[1]) is skipped, returning −1, when the sink does not want it.
      */
-    private int backward(int k, int slopeRow, int rows) {
+    private int backward(int k, int slopeRow, int rows, DeltaSink sink) {
         Plan p = plan;
         int h = p.layers;
         int last = h - 1;
@@ -347,11 +349,23 @@ public abstract class BlockKernel implements BlockGradient {
             // (e_k ⊙ σ'(z[L])) W[L] = row k of W[L] (a width × 1 matrix) times σ'(z[L]_k): an outer product
             multiplyAdd(false, p.weightOffset[last] + k * width, width, 1, slope(h), slopeRow * rows, g, rows);
         } else {
+            if (sink != null) {
+                sink.delta(last, slope(h), rows);
+                if (h == 1 && !sink.wantsInputGradient()) {
+                    return -1;
+                }
+            }
             multiplyAdd(true, p.weightOffset[last], width, p.outputWidth(), slope(h), 0, g, rows);
         }
         for (int l = h - 1; l >= 1; l--) {
             int prev = p.width[l - 1];
             scale(g, slope(l), p.width[l] * rows);
+            if (sink != null) {
+                sink.delta(l - 1, g, rows);
+                if (l == 1 && !sink.wantsInputGradient()) {
+                    return -1;
+                }
+            }
             zero(spare, prev * rows);
             multiplyAdd(true, p.weightOffset[l - 1], prev, p.width[l], g, 0, spare, rows);
             int t = g;
@@ -359,6 +373,41 @@ public abstract class BlockKernel implements BlockGradient {
             spare = t;
         }
         return g;
+    }
+
+    // ---- the weight gradient's access to the recurrence (float64 training, WeightGradients) ----
+
+    /**
+     * Receives δ[l] = g[l] ⊙ σ'(z[l]) of each weight layer as the backward pass forms it, from the
+     * last layer to the first: {@code delta(j, d, rows)} for weight layer j (a[j] → a[j+1]), δ in
+     * workspace d ({@code n_{j+1} × rows}, feature-major) and a[j] in workspace {@code act(j)}.
+     */
+    interface DeltaSink {
+        void delta(int j, int d, int rows);
+
+        /** Whether the pass goes on to g[1], the input gradient. */
+        boolean wantsInputGradient();
+    }
+
+    /**
+     * The forward pass alone for a block (checked by the caller): every output stored,
+     * a[l] and σ'(z[l]) kept in the workspaces for {@link #backwardToSink}.
+     */
+    final void forwardBlock(double[] x, int xOff, int rows, double[] outputs, int outOff) {
+        loadInput(x, xOff, rows);
+        forward(-1, rows);
+        storeOutputs(act(plan.layers), plan.outputWidth(), rows, outputs, outOff);
+    }
+
+    /**
+     * The backward pass after {@link #forwardBlock}, from one seed v (∂C/∂a[L]) per row
+     * ({@code rows × nL} from {@code seedOff}), through the same steps as {@link #computeFromSeed};
+     * returns the workspace holding g[1], or −1 when the sink does not want it.
+     */
+    final int backwardToSink(double[] seeds, int seedOff, int rows, DeltaSink sink) {
+        int h = plan.layers;
+        seedSlopes(seeds, seedOff, plan.outputWidth(), slope(h), plan.outputWidth(), rows);
+        return backward(-1, 0, rows, sink);
     }
 
     // ---- the steps a precision implements: check-free, allocation-free ----

@@ -77,6 +77,11 @@ public final class GradientKernel extends BlockKernel {
         return kernels + "; " + (blas != null ? blas : "native BLAS: not tried (-Dnetsense.blas=off or no Vector API)");
     }
 
+    /** Workspace {@code i} as numbered by {@link BlockKernel#act}, {@code slope}, {@code back}: for the weight gradient. */
+    double[] workspace(int i) {
+        return work[i];
+    }
+
     @Override
     void loadInput(double[] x, int xOff, int rows) {
         double[] a = work[act(0)];

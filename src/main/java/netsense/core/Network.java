@@ -137,6 +137,11 @@ public final class Network implements Serializable {
 
     private double[] transpose() {
         double[] t = new double[weights.length];
+        transposeInto(t);
+        return t;
+    }
+
+    private void transposeInto(double[] t) {
         for (int i = 0; i < activations.length; i++) {
             int rows = widths[i + 1];
             int cols = widths[i];
@@ -147,7 +152,6 @@ public final class Network implements Serializable {
                 }
             }
         }
-        return t;
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
@@ -219,6 +223,48 @@ public final class Network implements Serializable {
             throw new IndexOutOfBoundsException("layer " + layer + " is not in " + first + ".." + widths.length);
         }
         return layer;
+    }
+
+    /**
+     * Every parameter in one array: the weights in this class's flat layout (layer after layer,
+     * each row-major), then the biases. A copy; {@link #withParameters} takes the same layout.
+     */
+    public double[] parameters() {
+        double[] theta = new double[weights.length + biases.length];
+        System.arraycopy(weights, 0, theta, 0, weights.length);
+        System.arraycopy(biases, 0, theta, weights.length, biases.length);
+        return theta;
+    }
+
+    /**
+     * The network of this shape and these activations with other parameters (in the layout of
+     * {@link #parameters}). Not modified: {@code theta} is copied.
+     *
+     * @throws InvalidModelException when theta has the wrong length or a non-finite entry
+     */
+    public Network withParameters(double[] theta) {
+        if (theta.length != weights.length + biases.length) {
+            throw new InvalidModelException("expected " + (weights.length + biases.length) + " parameters, got "
+                    + theta.length);
+        }
+        for (int i = 0; i < theta.length; i++) {
+            if (!Double.isFinite(theta[i])) {
+                throw new InvalidModelException("parameter " + i + " is not finite (" + theta[i] + ")");
+            }
+        }
+        return new Network(widths, activations, Arrays.copyOf(theta, weights.length),
+                Arrays.copyOfRange(theta, weights.length, theta.length));
+    }
+
+    /**
+     * For a trainer's private working copy only (one that no other code sees): overwrites the
+     * weights, their transposes and the biases in place, so that a kernel built on this network
+     * computes with theta from its next block on. The float32 copy is not updated.
+     */
+    void overwriteParameters(double[] theta) {
+        System.arraycopy(theta, 0, weights, 0, weights.length);
+        System.arraycopy(theta, weights.length, biases, 0, biases.length);
+        transposeInto(transposed);
     }
 
     // Package-private views for the kernel: flat arrays and offsets, indexed by k = layer − 2.

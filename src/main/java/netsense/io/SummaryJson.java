@@ -98,17 +98,7 @@ public final class SummaryJson {
             }
 
             g.writeObjectFieldStart("model");
-            g.writeArrayFieldStart("layers");
-            for (int w : net.widths()) {
-                g.writeNumber(w);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("activations");
-            for (Activation a : net.activations()) {
-                g.writeString(a.id());
-            }
-            g.writeEndArray();
-            g.writeNumberField("parameters", net.parameterCount());
+            writeShape(g, net);
             if (vectors.allOutputs()) {
                 g.writeStringField("output_index", "all");
             } else {
@@ -205,5 +195,19 @@ public final class SummaryJson {
         } else {
             g.writeNumberField(name, v);
         }
+    }
+    /** The model's "layers", "activations" and "parameters" fields (summary.json's and training.json's). */
+    static void writeShape(JsonGenerator g, Network net) throws IOException {
+        g.writeArrayFieldStart("layers");
+        for (int w : net.widths()) {
+            g.writeNumber(w);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("activations");
+        for (Activation a : net.activations()) {
+            g.writeString(a.id());
+        }
+        g.writeEndArray();
+        g.writeNumberField("parameters", net.parameterCount());
     }
 }

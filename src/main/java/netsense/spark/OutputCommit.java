@@ -48,6 +48,7 @@ final class OutputCommit implements AutoCloseable {
     private final boolean overwrite;
     private final Path staging;
     private final String id = UUID.randomUUID().toString();
+    private final String last;
 
     /**
      * Refuses, before any work, an output that is a file system's root, or that exists when
@@ -56,6 +57,15 @@ final class OutputCommit implements AutoCloseable {
      * @param output a qualified path
      */
     OutputCommit(FileSystem fs, Path output, boolean overwrite) throws IOException {
+        this(fs, output, overwrite, SUMMARY);
+    }
+
+    /**
+     * As above, for an output whose completeness is marked by the file {@code last} (written
+     * last, in place of summary.json: the training job's training.json).
+     */
+    OutputCommit(FileSystem fs, Path output, boolean overwrite, String last) throws IOException {
+        this.last = Objects.requireNonNull(last, "last");
         this.fs = Objects.requireNonNull(fs, "fs");
         this.output = Objects.requireNonNull(output, "output");
         this.overwrite = overwrite;
@@ -133,13 +143,13 @@ final class OutputCommit implements AutoCloseable {
      */
     void commit(SummaryWriter summary) throws IOException {
         Path aside = null;
-        Path hiddenSummary = new Path(output, "." + SUMMARY + MARKER + "previous-" + id);
+        Path hiddenSummary = new Path(output, "." + last + MARKER + "previous-" + id);
         boolean hid = false;
         if (overwrite && fs.exists(output)) {
             // the previous output stops claiming to be complete first: on an object store the move
             // aside is a copy, file by file, and DIR is seen half gone while it runs
-            if (fs.exists(new Path(output, SUMMARY))) {
-                move(new Path(output, SUMMARY), hiddenSummary);
+            if (fs.exists(new Path(output, last))) {
+                move(new Path(output, last), hiddenSummary);
                 hid = true;
             }
             aside = sibling("previous-");
@@ -180,7 +190,7 @@ final class OutputCommit implements AutoCloseable {
     /** Puts the previous output's summary.json back under its name, in {@code folder}. */
     private void unhide(Path folder, Path hidden, Exception cause) {
         try {
-            move(new Path(folder, hidden.getName()), new Path(folder, SUMMARY));
+            move(new Path(folder, hidden.getName()), new Path(folder, last));
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
         }
@@ -188,11 +198,11 @@ final class OutputCommit implements AutoCloseable {
 
     /** summary.json through a hidden temporary name, so that it appears whole. */
     private void writeSummary(SummaryWriter summary) throws IOException {
-        Path tmp = new Path(output, "." + SUMMARY + MARKER + id);
+        Path tmp = new Path(output, "." + last + MARKER + id);
         try (OutputStream out = fs.create(tmp, false)) {
             summary.write(out);
         }
-        move(tmp, new Path(output, SUMMARY));
+        move(tmp, new Path(output, last));
     }
 
     /** The output moved in, but summary.json failed: the folder is not complete, so it goes. */
@@ -214,7 +224,7 @@ final class OutputCommit implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
             cause.addSuppressed(new IOException("the previous output could not be moved back: it is complete at "
-                    + aside + " (its summary.json as ." + SUMMARY + MARKER + "previous-" + id + "); move it to "
+                    + aside + " (its " + last + " as ." + last + MARKER + "previous-" + id + "); move it to "
                     + output + " by hand"));
             return false;
         }
