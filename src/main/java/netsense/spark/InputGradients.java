@@ -138,6 +138,42 @@ public final class InputGradients extends Transformer implements DefaultParamsWr
         return method;
     }
 
+    public IntParam steps() {
+        return steps;
+    }
+
+    public Param<String> quadrature() {
+        return quadrature;
+    }
+
+    public Param<String> baseline() {
+        return baseline;
+    }
+
+    public IntParam samples() {
+        return samples;
+    }
+
+    public org.apache.spark.ml.param.DoubleParam noiseStd() {
+        return noiseStd;
+    }
+
+    public org.apache.spark.ml.param.DoubleParam noiseRel() {
+        return noiseRel;
+    }
+
+    public org.apache.spark.ml.param.LongParam seed() {
+        return seed;
+    }
+
+    public org.apache.spark.ml.param.BooleanParam allOutputs() {
+        return allOutputs;
+    }
+
+    public Param<String> idCol() {
+        return idCol;
+    }
+
     public InputGradients setModelPath(String value) {
         set(modelPath, value);
         return this;

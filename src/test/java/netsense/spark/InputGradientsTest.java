@@ -243,8 +243,10 @@ class InputGradientsTest extends SparkTestBase {
         assertEquals(jobMessage(three, input, null, 3).replace("--output-index", "outputIndex"),
                 transformMessage(new InputGradients().setModelPath(three.toString()).setOutputIndex(3), schema));
 
-        assertEquals("method \"smoothgrad\" is not supported; supported: gradient",
-                transformMessage(t.copy(ParamMap.empty()).setMethod("smoothgrad"), schema));
+        assertEquals("method \"lime\" is not supported; supported: gradient, input-x-gradient, integrated-gradients,"
+                + " smoothgrad, smoothgrad-sq, vargrad", transformMessage(t.copy(ParamMap.empty()).setMethod("lime"), schema));
+        assertEquals("--noise-std and --noise-rel exclude each other: give one", transformMessage(
+                t.copy(ParamMap.empty()).setMethod("smoothgrad").setNoiseStd(0.1).setNoiseRel(0.1), schema));
         assertEquals("no model: set the model file with setModelPath", transformMessage(new InputGradients(), schema));
         assertEquals("model file " + tmp.resolve("none.json") + " does not exist",
                 transformMessage(new InputGradients().setModelPath(tmp.resolve("none.json").toString()), schema));

@@ -122,14 +122,16 @@ class InternalRowsTest extends SparkTestBase {
         public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
             UnsafeProjection keep = InternalRows.prefixCopier(new RowLayout(CARRIED, 3, 0, 0, "id", false).types(3));
             InternalRows.ResultRows out = new InternalRows.ResultRows(CARRIED,
-                    results(floats ? DataTypes.FloatType : DataTypes.DoubleType), 3);
+                    results(floats ? DataTypes.FloatType : DataTypes.DoubleType), 3, 1);
             List<InternalRow> result = new ArrayList<>();
             double[] block = {9, 9, 9, -0.0, 1.5, -2.25, 9};
             while (rows.hasNext()) {
                 InternalRow carried = keep.apply(rows.next()).copy();
                 long id = carried.getLong(0);
                 block[4] = 1.5 * id;
-                result.add(out.build(carried, -0.0 * id, block, 3, 3, id, 2.0 * id, 3.0 * id).copy());
+                double[] output = {-0.0 * id};
+                double[] norms = {9, id, 2.0 * id, 3.0 * id};
+                result.add(out.build(carried, output, 0, block, 3, 3, norms, 1, null, 0).copy());
             }
             return result.iterator();
         }
