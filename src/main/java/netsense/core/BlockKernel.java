@@ -29,7 +29,9 @@ import java.util.Objects;
  * weight matrix M and long rows ({@link MatrixProduct}): forward {@code Z[l] = W[l]·A[l-1] + b},
  * backward {@code G[l-1] = W[l]ᵀ·(G[l] ⊙ σ'(Z[l]))}. For one output k only row k of the last
  * layer is computed, and its backward step is an outer product (a product of inner
- * dimension 1).
+ * dimension 1) — unless the output layer is a softmax, whose every output depends on the whole
+ * layer: then the whole layer is computed and the step through the softmax is
+ * dz = s ⊙ (v − v·s) for the seed v (e_k for one output).
  *
  * <p>Workspaces are sized for {@code maxRows} at construction ({@link Plan}) and reused: no entry
  * allocates (the float32 kernel allocates its float64 fallback the first time a row needs it).
@@ -75,6 +77,9 @@ public abstract class BlockKernel implements BlockGradient {
         final int[] weightOffset;    // W[j] (width[j+1] × width[j], row-major) and its transpose, at 0..H−1
         final int[] biasOffset;
         final Activation[] activation;
+        final double[] alpha;
+        /** Whether the output layer is a softmax: every output is computed, and the backward step differs. */
+        final boolean softmax;
         final int maxRows;
         final int widest;            // of the layers g runs through: n_1 .. n_{L-1}
 
@@ -84,13 +89,16 @@ public abstract class BlockKernel implements BlockGradient {
             this.weightOffset = new int[layers];
             this.biasOffset = new int[layers];
             this.activation = new Activation[layers];
+            this.alpha = new double[layers];
             int w = 0;
             for (int j = 0; j < layers; j++) {
                 weightOffset[j] = net.weightOffset(j);
                 biasOffset[j] = net.biasOffset(j);
                 activation[j] = net.activationAt(j);
+                alpha[j] = net.alphaAt(j);
                 w = Math.max(w, width[j]);
             }
+            this.softmax = activation[layers - 1] == Activation.SOFTMAX;
             this.maxRows = maxRows;
             this.widest = w;
         }
@@ -292,8 +300,30 @@ public abstract class BlockKernel implements BlockGradient {
         int nL = plan.outputWidth();
         loadInput(x, xOff, rows);
         boolean one = pass == Pass.ONE_OUTPUT;
-        forward(one ? outputIndex : -1, rows);
-        storeOutputs(act(h), one ? 1 : nL, rows, outputs, outOff);
+        boolean softmax = plan.softmax;
+        // a softmax output needs its whole layer even for one output: each s_k depends on every z
+        forward(one && !softmax ? outputIndex : -1, rows);
+        storeOutputs(act(h), one && softmax ? outputIndex : 0, one ? 1 : nL, rows, outputs, outOff);
+        if (softmax) {
+            // the step through the softmax folds the seed in: slope(h) = s ⊙ (v − v·s), then W[L]ᵀ as for any seed
+            switch (pass) {
+                case ONE_OUTPUT -> {
+                    softmaxSlopes(null, 0, 0, outputIndex, act(h), slope(h), nL, rows);
+                    storeGradients(backward(-1, 0, rows), rows, gradients, gradOff, n1);
+                }
+                case SEED -> {
+                    softmaxSlopes(seeds, seedOff, seedStride, -1, act(h), slope(h), nL, rows);
+                    storeGradients(backward(-1, 0, rows), rows, gradients, gradOff, n1);
+                }
+                case JACOBIAN -> {
+                    for (int k = 0; k < nL; k++) {
+                        softmaxSlopes(null, 0, 0, k, act(h), slope(h), nL, rows);
+                        storeGradients(backward(-1, 0, rows), rows, gradients, gradOff + k * n1, nL * n1);
+                    }
+                }
+            }
+            return;
+        }
         switch (pass) {
             case ONE_OUTPUT -> storeGradients(backward(outputIndex, 0, rows), rows, gradients, gradOff, n1);
             case SEED -> {
@@ -326,7 +356,7 @@ public abstract class BlockKernel implements BlockGradient {
             }
             fillBias(act(j + 1), b, m, rows);
             multiplyAdd(false, w, m, n, act(j), 0, act(j + 1), rows);
-            activate(p.activation[j], act(j + 1), slope(j + 1), m * rows, rows);
+            activate(p.activation[j], p.alpha[j], act(j + 1), slope(j + 1), m * rows, rows);
         }
     }
 
@@ -376,8 +406,12 @@ public abstract class BlockKernel implements BlockGradient {
      */
     abstract void multiplyAdd(boolean transposed, int wOff, int m, int n, int a, int aOff, int c, int rows);
 
-    /** σ of {@code count} entries of workspace {@code z} in place, σ' into workspace {@code d}. */
-    abstract void activate(Activation f, int z, int d, int count, int rows);
+    /**
+     * σ of {@code count} entries of workspace {@code z} in place, σ' into workspace {@code d}
+     * ({@code alpha}: the layer's α). A softmax is taken over each column (point) of the
+     * {@code count / rows} × {@code rows} layer, and leaves {@code d} alone.
+     */
+    abstract void activate(Activation f, double alpha, int z, int d, int count, int rows);
 
     abstract void zero(int buffer, int count);
 
@@ -387,8 +421,15 @@ public abstract class BlockKernel implements BlockGradient {
     /** Workspace {@code d} ({@code m × rows}) ⊙= the seeds, turned feature-major. */
     abstract void seedSlopes(double[] seeds, int seedOff, int seedStride, int d, int m, int rows);
 
-    /** {@code outputs[outOff + r·m + i]} = workspace {@code a}, row i, column r. */
-    abstract void storeOutputs(int a, int m, int rows, double[] outputs, int outOff);
+    /**
+     * Workspace {@code d} ({@code m × rows}) = s ⊙ (v − (v·s)) per point, s the softmax outputs in
+     * workspace {@code s}, v the seed: e_k when {@code k} ≥ 0, else the seeds as for
+     * {@link #seedSlopes}.
+     */
+    abstract void softmaxSlopes(double[] seeds, int seedOff, int seedStride, int k, int s, int d, int m, int rows);
+
+    /** {@code outputs[outOff + r·m + i]} = workspace {@code a}, row {@code aRow + i}, column r. */
+    abstract void storeOutputs(int a, int aRow, int m, int rows, double[] outputs, int outOff);
 
     /** {@code gradients[gradOff + r·stride + j]} = workspace {@code g}, row j, column r, j &lt; n1. */
     abstract void storeGradients(int g, int rows, double[] gradients, int gradOff, int stride);

@@ -42,6 +42,7 @@ final class FloatGradientKernel extends BlockKernel {
     private double[] seeds64;
     private double[] y64;
     private double[] g64;
+    private double[] col64;
     private long recomputed;
 
     FloatGradientKernel(Network net, int outputIndex, int maxRows, FloatBackends.Backend backend) {
@@ -180,9 +181,13 @@ final class FloatGradientKernel extends BlockKernel {
      * σ or σ' left float's range (z is feature-major, {@code rows} per neuron).
      */
     @Override
-    void activate(Activation f, int zi, int di, int count, int rows) {
+    void activate(Activation f, double alpha, int zi, int di, int count, int rows) {
         float[] z = work[zi];
         float[] d = work[di];
+        if (f == Activation.SOFTMAX) {
+            softmax(z, count / rows, rows);
+            return;
+        }
         for (int c = 0; c < count; c += CHUNK) {
             int n = Math.min(CHUNK, count - c);
             for (int i = 0; i < n; i++) {
@@ -192,7 +197,7 @@ final class FloatGradientKernel extends BlockKernel {
                     lost[(c + i) % rows] = true;
                 }
             }
-            activations.activate(f, z64, d64, 0, n);
+            activations.activate(f, alpha, z64, d64, 0, n);
             for (int i = 0; i < n; i++) {
                 float v = (float) z64[i];
                 float s = (float) d64[i];
@@ -200,6 +205,62 @@ final class FloatGradientKernel extends BlockKernel {
                 d[c + i] = s;
                 if (lostRange(z64[i], v) || lostRange(d64[i], s)) {
                     lost[(c + i) % rows] = true;
+                }
+            }
+        }
+    }
+
+    /** Each column's softmax in float64, marking the columns where z or s left float's range. */
+    private void softmax(float[] z, int m, int rows) {
+        double[] col = column64(m);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < m; i++) {
+                float v = z[i * rows + r];
+                col[i] = Float.isInfinite(v) ? Double.NaN : v; // an overflow, as in Backends.Backend.activate
+                if (!Float.isFinite(v)) {
+                    lost[r] = true;
+                }
+            }
+            Activation.softmax(col, 0, m, 1);
+            for (int i = 0; i < m; i++) {
+                float s = (float) col[i];
+                z[i * rows + r] = s;
+                if (lostRange(col[i], s)) {
+                    lost[r] = true;
+                }
+            }
+        }
+    }
+
+    private double[] column64(int m) {
+        if (col64 == null || col64.length < m) {
+            col64 = new double[m]; // once: the output layer's width
+        }
+        return col64;
+    }
+
+    /** s ⊙ (v − v·s) formed in float64 and rounded once, marking the rows where it left float's range. */
+    @Override
+    void softmaxSlopes(double[] seeds, int seedOff, int seedStride, int k, int si, int di, int m, int rows) {
+        float[] s = work[si];
+        float[] d = work[di];
+        for (int r = 0; r < rows; r++) {
+            double dot;
+            if (k >= 0) {
+                dot = s[k * rows + r];
+            } else {
+                dot = 0;
+                for (int i = 0; i < m; i++) {
+                    dot += seeds[seedOff + r * seedStride + i] * s[i * rows + r];
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                double v = k >= 0 ? (i == k ? 1.0 : 0.0) : seeds[seedOff + r * seedStride + i];
+                double g = s[i * rows + r] * (v - dot);
+                float f = (float) g;
+                d[i * rows + r] = f;
+                if (lostRange(g, f)) {
+                    lost[r] = true;
                 }
             }
         }
@@ -238,12 +299,12 @@ final class FloatGradientKernel extends BlockKernel {
 
     /** The outputs, marking the rows whose output is not finite. */
     @Override
-    void storeOutputs(int ai, int m, int rows, double[] outputs, int outOff) {
+    void storeOutputs(int ai, int aRow, int m, int rows, double[] outputs, int outOff) {
         float[] a = work[ai];
         for (int r = 0; r < rows; r++) {
             int o = outOff + r * m;
             for (int i = 0; i < m; i++) {
-                float v = a[i * rows + r];
+                float v = a[(aRow + i) * rows + r];
                 outputs[o + i] = v;
                 if (!Float.isFinite(v)) {
                     lost[r] = true;

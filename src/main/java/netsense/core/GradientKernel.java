@@ -103,8 +103,20 @@ public final class GradientKernel extends BlockKernel {
     }
 
     @Override
-    void activate(Activation f, int z, int d, int count, int rows) {
-        backend.activate(f, work[z], work[d], 0, count);
+    void activate(Activation f, double alpha, int z, int d, int count, int rows) {
+        if (f == Activation.SOFTMAX) {
+            double[] a = work[z];
+            for (int i = 0; i < count; i++) {
+                if (Double.isInfinite(a[i])) {
+                    a[i] = Double.NaN; // an overflow, as in Backends.Backend.activate
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                Activation.softmax(a, r, count / rows, rows);
+            }
+        } else {
+            backend.activate(f, alpha, work[z], work[d], 0, count);
+        }
     }
 
     @Override
@@ -133,20 +145,41 @@ public final class GradientKernel extends BlockKernel {
     }
 
     @Override
-    void storeOutputs(int a, int m, int rows, double[] outputs, int outOff) {
-        transposeOut(work[a], m, rows, outputs, outOff, m);
+    void softmaxSlopes(double[] seeds, int seedOff, int seedStride, int k, int si, int di, int m, int rows) {
+        double[] s = work[si];
+        double[] d = work[di];
+        for (int r = 0; r < rows; r++) {
+            double dot;
+            if (k >= 0) {
+                dot = s[k * rows + r];
+            } else {
+                dot = 0;
+                for (int i = 0; i < m; i++) {
+                    dot += seeds[seedOff + r * seedStride + i] * s[i * rows + r];
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                double v = k >= 0 ? (i == k ? 1.0 : 0.0) : seeds[seedOff + r * seedStride + i];
+                d[i * rows + r] = s[i * rows + r] * (v - dot);
+            }
+        }
+    }
+
+    @Override
+    void storeOutputs(int a, int aRow, int m, int rows, double[] outputs, int outOff) {
+        transposeOut(work[a], aRow * rows, m, rows, outputs, outOff, m);
     }
 
     @Override
     void storeGradients(int g, int rows, double[] gradients, int gradOff, int stride) {
-        transposeOut(work[g], plan.inputWidth(), rows, gradients, gradOff, stride);
+        transposeOut(work[g], 0, plan.inputWidth(), rows, gradients, gradOff, stride);
     }
 
-    private static void transposeOut(double[] a, int m, int rows, double[] dst, int dstOff, int stride) {
+    private static void transposeOut(double[] a, int aOff, int m, int rows, double[] dst, int dstOff, int stride) {
         for (int r = 0; r < rows; r++) {
             int d = dstOff + r * stride;
             for (int j = 0; j < m; j++) {
-                dst[d + j] = a[j * rows + r];
+                dst[d + j] = a[aOff + j * rows + r];
             }
         }
     }
