@@ -100,7 +100,15 @@ public final class ModelFiles {
                     + "; netsense reads " + MLP + " (a MultilayerPerceptronClassifier's model) of the Spark ML models");
         }
         Row data = spark.read().parquet(model + "/data").first();
-        List<Integer> sizes = data.getList(data.fieldIndex("layers"));
+        // the layer sizes: in the data (Spark 2.x-3.x) or, as Spark 4 saves them, only in the params
+        List<Integer> sizes = new ArrayList<>();
+        if (java.util.Arrays.asList(data.schema().fieldNames()).contains("layers")) {
+            sizes.addAll(data.getList(data.fieldIndex("layers")));
+        } else {
+            for (JsonNode n : meta.path("paramMap").path("layers")) {
+                sizes.add(n.asInt());
+            }
+        }
         double[] flat = ((Vector) data.get(data.fieldIndex("weights"))).toArray();
         long expected = 0;
         for (int l = 1; l < sizes.size(); l++) {

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
  * gradients stored beside them: equal to 1e-12 relative (float32 models: PyTorch in float64 on
  * the same float32 weights). And the models netsense refuses, with their messages.
  */
-class OnnxReaderTest {
+public class OnnxReaderTest {
     static final Path DIR = Path.of("src/test/resources/onnx");
 
-    static Models.Loaded load(String name) throws IOException {
+    public static Models.Loaded load(String name) throws IOException {
         Path file = DIR.resolve(name + ".onnx");
         return Models.read(Files.readAllBytes(file), (location, offset, length) -> {
             try (RandomAccessFile f = new RandomAccessFile(DIR.resolve(location).toFile(), "r")) {
