@@ -19,6 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code model describe|convert}: what a model is, and its netsense JSON (SPEC, "Model formats"). */
@@ -29,6 +30,10 @@ import picocli.CommandLine.Spec;
 final class ModelCommand implements NetsenseCommand {
     @Spec
     CommandSpec spec;
+
+    /** As on every command; {@code model --master URL describe ...} works as after the subcommand. */
+    @Mixin
+    SparkOptions spark;
 
     @Override
     public List<String> validate() {
@@ -41,7 +46,8 @@ final class ModelCommand implements NetsenseCommand {
     }
 
     /** The model's network and format; a Spark session only for a Spark ML folder. */
-    static Models.Loaded load(String model, SparkOptions spark) throws IOException {
+    static Models.Loaded load(String model, SparkOptions own, ModelCommand parent) throws IOException {
+        SparkOptions spark = own.master != null || parent == null ? own : parent.spark;
         return ModelFiles.load(new Configuration(), model, () -> spark.open("netsense model"));
     }
 
@@ -64,6 +70,9 @@ final class ModelCommand implements NetsenseCommand {
         @Mixin
         SparkOptions spark;
 
+        @ParentCommand
+        ModelCommand parent;
+
         @Override
         public List<String> validate() {
             return List.of();
@@ -71,7 +80,7 @@ final class ModelCommand implements NetsenseCommand {
 
         @Override
         public Integer call() throws IOException {
-            Models.Loaded m = load(model, spark);
+            Models.Loaded m = load(model, spark, parent);
             Network net = m.network();
             System.out.printf(Locale.ROOT, "model        %s%nformat       %s%nshape        %s%nactivations  %s%n"
                             + "parameters   %d%ninputs       %d%noutputs      %d%s%n", model, m.format().label(),
@@ -96,6 +105,9 @@ final class ModelCommand implements NetsenseCommand {
         @Mixin
         SparkOptions spark;
 
+        @ParentCommand
+        ModelCommand parent;
+
         @Override
         public List<String> validate() {
             List<String> problems = new ArrayList<>();
@@ -107,7 +119,7 @@ final class ModelCommand implements NetsenseCommand {
 
         @Override
         public Integer call() throws IOException {
-            Models.Loaded m = load(model, spark);
+            Models.Loaded m = load(model, spark, parent);
             Path out = Path.of(to);
             if (Files.isDirectory(out)) {
                 throw new InvalidSetupException("--to " + to + " is a folder; name a file");

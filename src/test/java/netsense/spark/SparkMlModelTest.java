@@ -67,7 +67,13 @@ class SparkMlModelTest extends SparkTestBase {
         data.write().parquet(input);
         for (int k = 0; k < 3; k++) {
             String out = tmp.resolve("out" + k).toString();
-            new GradientJob(spark, GradientJob.Options.builder(folder, input, out).outputIndex(k).build()).execute();
+            if (k < 2) {
+                new GradientJob(spark, GradientJob.Options.builder(folder, input, out).outputIndex(k).build()).execute();
+            } else { // and as a user runs it
+                assertEquals(0, netsense.cli.Main.run("gradients", "--model", folder, "--input", input, "--output", out,
+                        "--output-index", "2"));
+                assertEquals(0, netsense.cli.Main.run("model", "describe", folder));
+            }
             List<Row> rows = readSorted(tmp.resolve("out" + k).resolve("gradients"), "id");
             assertEquals(90, rows.size());
             for (Row r : rows) {
