@@ -61,9 +61,8 @@ final class ModelCommand implements NetsenseCommand {
         return out;
     }
 
-    @Command(name = "describe", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-            description = "Prints the model's shape [n1,...,nL], activations, parameter count and source format.")
-    static final class Describe implements NetsenseCommand {
+    /** What both subcommands take: the model, and Spark's options for a Spark ML folder. */
+    abstract static class OnModel implements NetsenseCommand {
         @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (JSON, ONNX) or a Spark ML folder.")
         String model;
 
@@ -73,6 +72,14 @@ final class ModelCommand implements NetsenseCommand {
         @ParentCommand
         ModelCommand parent;
 
+        Models.Loaded load() throws IOException {
+            return ModelCommand.load(model, spark, parent);
+        }
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Prints the model's shape [n1,...,nL], activations, parameter count and source format.")
+    static final class Describe extends OnModel {
         @Override
         public List<String> validate() {
             return List.of();
@@ -80,7 +87,7 @@ final class ModelCommand implements NetsenseCommand {
 
         @Override
         public Integer call() throws IOException {
-            Models.Loaded m = load(model, spark, parent);
+            Models.Loaded m = load();
             Network net = m.network();
             System.out.printf(Locale.ROOT, "model        %s%nformat       %s%nshape        %s%nactivations  %s%n"
                             + "parameters   %d%ninputs       %d%noutputs      %d%s%n", model, m.format().label(),
@@ -92,21 +99,12 @@ final class ModelCommand implements NetsenseCommand {
 
     @Command(name = "convert", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Writes the model as netsense JSON, which jobs/gradients reads back exactly.")
-    static final class Convert implements NetsenseCommand {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (JSON, ONNX) or a Spark ML folder.")
-        String model;
-
+    static final class Convert extends OnModel {
         @Option(names = "--to", required = true, paramLabel = "OUT.json", description = "The JSON file to write.")
         String to;
 
         @Option(names = "--overwrite", description = "Replace an existing file.")
         boolean overwrite;
-
-        @Mixin
-        SparkOptions spark;
-
-        @ParentCommand
-        ModelCommand parent;
 
         @Override
         public List<String> validate() {
@@ -119,7 +117,7 @@ final class ModelCommand implements NetsenseCommand {
 
         @Override
         public Integer call() throws IOException {
-            Models.Loaded m = load(model, spark, parent);
+            Models.Loaded m = load();
             Path out = Path.of(to);
             if (Files.isDirectory(out)) {
                 throw new InvalidSetupException("--to " + to + " is a folder; name a file");

@@ -356,7 +356,11 @@ public abstract class BlockKernel implements BlockGradient {
             }
             fillBias(act(j + 1), b, m, rows);
             multiplyAdd(false, w, m, n, act(j), 0, act(j + 1), rows);
-            activate(p.activation[j], p.alpha[j], act(j + 1), slope(j + 1), m * rows, rows);
+            if (p.activation[j] == Activation.SOFTMAX) {
+                softmax(act(j + 1), m, rows);
+            } else {
+                activate(p.activation[j], p.alpha[j], act(j + 1), slope(j + 1), m * rows, rows);
+            }
         }
     }
 
@@ -408,10 +412,16 @@ public abstract class BlockKernel implements BlockGradient {
 
     /**
      * σ of {@code count} entries of workspace {@code z} in place, σ' into workspace {@code d}
-     * ({@code alpha}: the layer's α). A softmax is taken over each column (point) of the
-     * {@code count / rows} × {@code rows} layer, and leaves {@code d} alone.
+     * ({@code alpha}: the layer's α); an elementwise σ.
      */
     abstract void activate(Activation f, double alpha, int z, int d, int count, int rows);
+
+    /**
+     * The softmax of each column (point) of workspace {@code z}, {@code m × rows}, in place; an
+     * infinite entry (an overflow) is NaN first. (A step of its own: a branch in
+     * {@link #activate} changes how the JIT inlines it, and vectors crossing a call are boxed.)
+     */
+    abstract void softmax(int z, int m, int rows);
 
     abstract void zero(int buffer, int count);
 
@@ -427,6 +437,29 @@ public abstract class BlockKernel implements BlockGradient {
      * {@link #seedSlopes}.
      */
     abstract void softmaxSlopes(double[] seeds, int seedOff, int seedStride, int k, int s, int d, int m, int rows);
+
+    /**
+     * The step through a softmax for point r: {@code dz = s ⊙ (v − v·s)}, s and dz of m entries,
+     * v = e_k when {@code k} ≥ 0, else point r's seed.
+     *
+     * @param s  the softmax outputs; not modified unless it is {@code dz}
+     * @param dz Modified; may be {@code s} (in place)
+     */
+    static void softmaxStep(double[] s, double[] dz, int m, double[] seeds, int seedOff, int seedStride, int k, int r) {
+        int v0 = seedOff + r * seedStride;
+        double dot = 0;
+        if (k >= 0) {
+            dot = s[k];
+        } else {
+            for (int i = 0; i < m; i++) {
+                dot += seeds[v0 + i] * s[i];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            double v = k >= 0 ? (i == k ? 1.0 : 0.0) : seeds[v0 + i];
+            dz[i] = s[i] * (v - dot);
+        }
+    }
 
     /** {@code outputs[outOff + r·m + i]} = workspace {@code a}, row {@code aRow + i}, column r. */
     abstract void storeOutputs(int a, int aRow, int m, int rows, double[] outputs, int outOff);

@@ -184,10 +184,6 @@ final class FloatGradientKernel extends BlockKernel {
     void activate(Activation f, double alpha, int zi, int di, int count, int rows) {
         float[] z = work[zi];
         float[] d = work[di];
-        if (f == Activation.SOFTMAX) {
-            softmax(z, count / rows, rows);
-            return;
-        }
         for (int c = 0; c < count; c += CHUNK) {
             int n = Math.min(CHUNK, count - c);
             for (int i = 0; i < n; i++) {
@@ -211,7 +207,9 @@ final class FloatGradientKernel extends BlockKernel {
     }
 
     /** Each column's softmax in float64, marking the columns where z or s left float's range. */
-    private void softmax(float[] z, int m, int rows) {
+    @Override
+    void softmax(int zi, int m, int rows) {
+        float[] z = work[zi];
         double[] col = column64(m);
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < m; i++) {
@@ -244,22 +242,16 @@ final class FloatGradientKernel extends BlockKernel {
     void softmaxSlopes(double[] seeds, int seedOff, int seedStride, int k, int si, int di, int m, int rows) {
         float[] s = work[si];
         float[] d = work[di];
+        double[] col = column64(m);
         for (int r = 0; r < rows; r++) {
-            double dot;
-            if (k >= 0) {
-                dot = s[k * rows + r];
-            } else {
-                dot = 0;
-                for (int i = 0; i < m; i++) {
-                    dot += seeds[seedOff + r * seedStride + i] * s[i * rows + r];
-                }
-            }
             for (int i = 0; i < m; i++) {
-                double v = k >= 0 ? (i == k ? 1.0 : 0.0) : seeds[seedOff + r * seedStride + i];
-                double g = s[i * rows + r] * (v - dot);
-                float f = (float) g;
+                col[i] = s[i * rows + r];
+            }
+            softmaxStep(col, col, m, seeds, seedOff, seedStride, k, r);
+            for (int i = 0; i < m; i++) {
+                float f = (float) col[i];
                 d[i * rows + r] = f;
-                if (lostRange(g, f)) {
+                if (lostRange(col[i], f)) {
                     lost[r] = true;
                 }
             }

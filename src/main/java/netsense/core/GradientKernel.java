@@ -14,6 +14,7 @@ public final class GradientKernel extends BlockKernel {
     private final double[] wt;
     private final double[] bias;
     private final double[][] work;   // numbered as BlockKernel.act / slope / back
+    private double[] column;         // one point's softmax outputs, for the step through the softmax
 
     /**
      * @param outputIndex k, the output neuron (0-based) whose gradient {@link #compute} takes
@@ -104,18 +105,19 @@ public final class GradientKernel extends BlockKernel {
 
     @Override
     void activate(Activation f, double alpha, int z, int d, int count, int rows) {
-        if (f == Activation.SOFTMAX) {
-            double[] a = work[z];
-            for (int i = 0; i < count; i++) {
-                if (Double.isInfinite(a[i])) {
-                    a[i] = Double.NaN; // an overflow, as in Backends.Backend.activate
-                }
+        backend.activate(f, alpha, work[z], work[d], 0, count);
+    }
+
+    @Override
+    void softmax(int z, int m, int rows) {
+        double[] a = work[z];
+        for (int i = 0; i < m * rows; i++) {
+            if (Double.isInfinite(a[i])) {
+                a[i] = Double.NaN; // an overflow, as in Backends.Backend.activate
             }
-            for (int r = 0; r < rows; r++) {
-                Activation.softmax(a, r, count / rows, rows);
-            }
-        } else {
-            backend.activate(f, alpha, work[z], work[d], 0, count);
+        }
+        for (int r = 0; r < rows; r++) {
+            Activation.softmax(a, r, m, rows);
         }
     }
 
@@ -148,19 +150,16 @@ public final class GradientKernel extends BlockKernel {
     void softmaxSlopes(double[] seeds, int seedOff, int seedStride, int k, int si, int di, int m, int rows) {
         double[] s = work[si];
         double[] d = work[di];
+        if (column == null) {
+            column = new double[m]; // once: the output layer's width
+        }
         for (int r = 0; r < rows; r++) {
-            double dot;
-            if (k >= 0) {
-                dot = s[k * rows + r];
-            } else {
-                dot = 0;
-                for (int i = 0; i < m; i++) {
-                    dot += seeds[seedOff + r * seedStride + i] * s[i * rows + r];
-                }
-            }
             for (int i = 0; i < m; i++) {
-                double v = k >= 0 ? (i == k ? 1.0 : 0.0) : seeds[seedOff + r * seedStride + i];
-                d[i * rows + r] = s[i * rows + r] * (v - dot);
+                column[i] = s[i * rows + r];
+            }
+            softmaxStep(column, column, m, seeds, seedOff, seedStride, k, r);
+            for (int i = 0; i < m; i++) {
+                d[i * rows + r] = column[i];
             }
         }
     }
