@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit status: 0 done; 2 the command, model or input schema is wrong (nothing written);"
                 + " 3 a bad row under --mode failfast; 1 anything else."})
 final class GradientsCommand implements NetsenseCommand {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file (JSON).")
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "Model: netsense JSON, ONNX, or a folder saved by Spark ML's MultilayerPerceptronClassificationModel.")
     String model;
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet file or folder.")
@@ -158,9 +159,10 @@ final class GradientsCommand implements NetsenseCommand {
         if (blockRows != null && blockRows < 1) {
             problems.add("--block-rows must be at least 1, got " + blockRows);
         }
-        if (isLocal(model) && !Files.isRegularFile(Path.of(model))) {
-            problems.add("model file " + model + (Files.isDirectory(Path.of(model)) ? " is a folder" : " does not exist"));
+        if (isLocal(model) && !Files.exists(Path.of(model))) {
+            problems.add("model file " + model + " does not exist");
         }
+        // a folder is read as a Spark ML model, or refused saying so, when the job reads the model
         if (isLocal(input) && !hasGlob(input) && !Files.exists(Path.of(input))) {
             problems.add("input " + input + " does not exist");
         }

@@ -9,13 +9,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The entry point: {@code netsense gradients|generate|demo [options]}. Parsing and exit codes
+ * The entry point: {@code netsense gradients|generate|demo|bench|model [options]}. Parsing and exit codes
  * live here; {@code System.exit} is called only by {@link #main}.
  */
 @Command(name = "netsense", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = Main.Version.class,
         description = "Input-gradient sensitivity of feed-forward neural networks on Apache Spark.",
         subcommands = {GradientsCommand.class, TrainCommand.class, GenerateCommand.class, DemoCommand.class,
-            BenchCommand.class})
+            BenchCommand.class, ModelCommand.class})
 public final class Main implements Runnable {
 
     /** Set by {@link #main}: the failure's last line waits until Spark has stopped (see there). */
@@ -125,7 +125,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "name a command: gradients, train, generate, demo or bench");
+        throw new CommandLine.ParameterException(new CommandLine(this),
+                "name a command: gradients, train, generate, demo, bench or model");
     }
 
     /** The version from the jar's manifest. */

@@ -15,13 +15,23 @@ public final class OptionNames {
     public static void main(String[] args) {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, CommandLine> c : new CommandLine(new Main()).getSubcommands().entrySet()) {
-            for (OptionSpec o : c.getValue().getCommandSpec().options()) {
-                for (String name : o.names()) {
-                    out.append(c.getKey()).append(' ').append(name).append(' ')
-                            .append(o.arity().max() > 0 ? "value" : "flag").append('\n');
+            append(out, c.getKey(), c.getValue());
+        }
+        System.out.print(out);
+    }
+
+    /** A command's options and, under the same script's name, those of its subcommands ({@code model convert --to}). */
+    private static void append(StringBuilder out, String script, CommandLine command) {
+        for (OptionSpec o : command.getCommandSpec().options()) {
+            for (String name : o.names()) {
+                String line = script + ' ' + name + ' ' + (o.arity().max() > 0 ? "value" : "flag") + '\n';
+                if (out.indexOf(line) < 0) {
+                    out.append(line);
                 }
             }
         }
-        System.out.print(out);
+        for (CommandLine sub : command.getSubcommands().values()) {
+            append(out, script, sub);
+        }
     }
 }

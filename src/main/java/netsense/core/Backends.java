@@ -23,17 +23,17 @@ final class Backends {
          * not a limit (its true value may be anything, ∞ − ∞ or fused: 0): it becomes NaN, so that
          * its row ends as a bad row rather than with a saturated, wrong figure.
          */
-        void activate(Activation a, double[] z, double[] d, int from, int to) {
+        void activate(Activation a, double alpha, double[] z, double[] d, int from, int to) {
             if (vectorActivations) {
                 VectorActivations.overflowToNaN(z, from, to);
-                VectorActivations.apply(a, z, d, from, to);
+                VectorActivations.apply(a, alpha, z, d, from, to);
             } else {
                 for (int i = from; i < to; i++) {
                     if (Double.isInfinite(z[i])) {
                         z[i] = Double.NaN;
                     }
                 }
-                a.apply(z, d, from, to);
+                a.apply(z, d, from, to, alpha);
             }
         }
 

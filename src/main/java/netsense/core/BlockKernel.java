@@ -29,7 +29,9 @@ import java.util.Objects;
  * weight matrix M and long rows ({@link MatrixProduct}): forward {@code Z[l] = W[l]·A[l-1] + b},
  * backward {@code G[l-1] = W[l]ᵀ·(G[l] ⊙ σ'(Z[l]))}. For one output k only row k of the last
  * layer is computed, and its backward step is an outer product (a product of inner
- * dimension 1).
+ * dimension 1) — unless the output layer is a softmax, whose every output depends on the whole
+ * layer: then the whole layer is computed and the step through the softmax is
+ * dz = s ⊙ (v − v·s) for the seed v (e_k for one output).
  *
  * <p>Workspaces are sized for {@code maxRows} at construction ({@link Plan}) and reused: no entry
  * allocates (the float32 kernel allocates its float64 fallback the first time a row needs it).
@@ -75,6 +77,9 @@ public abstract class BlockKernel implements BlockGradient {
         final int[] weightOffset;    // W[j] (width[j+1] × width[j], row-major) and its transpose, at 0..H−1
         final int[] biasOffset;
         final Activation[] activation;
+        final double[] alpha;
+        /** Whether the output layer is a softmax: every output is computed, and the backward step differs. */
+        final boolean softmax;
         final int maxRows;
         final int widest;            // of the layers g runs through: n_1 .. n_{L-1}
 
@@ -84,13 +89,16 @@ public abstract class BlockKernel implements BlockGradient {
             this.weightOffset = new int[layers];
             this.biasOffset = new int[layers];
             this.activation = new Activation[layers];
+            this.alpha = new double[layers];
             int w = 0;
             for (int j = 0; j < layers; j++) {
                 weightOffset[j] = net.weightOffset(j);
                 biasOffset[j] = net.biasOffset(j);
                 activation[j] = net.activationAt(j);
+                alpha[j] = net.alphaAt(j);
                 w = Math.max(w, width[j]);
             }
+            this.softmax = activation[layers - 1] == Activation.SOFTMAX;
             this.maxRows = maxRows;
             this.widest = w;
         }
@@ -292,8 +300,30 @@ public abstract class BlockKernel implements BlockGradient {
         int nL = plan.outputWidth();
         loadInput(x, xOff, rows);
         boolean one = pass == Pass.ONE_OUTPUT;
-        forward(one ? outputIndex : -1, rows);
-        storeOutputs(act(h), one ? 1 : nL, rows, outputs, outOff);
+        boolean softmax = plan.softmax;
+        // a softmax output needs its whole layer even for one output: each s_k depends on every z
+        forward(one && !softmax ? outputIndex : -1, rows);
+        storeOutputs(act(h), one && softmax ? outputIndex : 0, one ? 1 : nL, rows, outputs, outOff);
+        if (softmax) {
+            // the step through the softmax folds the seed in: slope(h) = s ⊙ (v − v·s), then W[L]ᵀ as for any seed
+            switch (pass) {
+                case ONE_OUTPUT -> {
+                    softmaxSlopes(null, 0, 0, outputIndex, act(h), slope(h), nL, rows);
+                    storeGradients(backward(-1, 0, rows, null), rows, gradients, gradOff, n1);
+                }
+                case SEED -> {
+                    softmaxSlopes(seeds, seedOff, seedStride, -1, act(h), slope(h), nL, rows);
+                    storeGradients(backward(-1, 0, rows, null), rows, gradients, gradOff, n1);
+                }
+                case JACOBIAN -> {
+                    for (int k = 0; k < nL; k++) {
+                        softmaxSlopes(null, 0, 0, k, act(h), slope(h), nL, rows);
+                        storeGradients(backward(-1, 0, rows, null), rows, gradients, gradOff + k * n1, nL * n1);
+                    }
+                }
+            }
+            return;
+        }
         switch (pass) {
             case ONE_OUTPUT -> storeGradients(backward(outputIndex, 0, rows, null), rows, gradients, gradOff, n1);
             case SEED -> {
@@ -326,7 +356,11 @@ public abstract class BlockKernel implements BlockGradient {
             }
             fillBias(act(j + 1), b, m, rows);
             multiplyAdd(false, w, m, n, act(j), 0, act(j + 1), rows);
-            activate(p.activation[j], act(j + 1), slope(j + 1), m * rows, rows);
+            if (p.activation[j] == Activation.SOFTMAX) {
+                softmax(act(j + 1), m, rows);
+            } else {
+                activate(p.activation[j], p.alpha[j], act(j + 1), slope(j + 1), m * rows, rows);
+            }
         }
     }
 
@@ -396,7 +430,7 @@ public abstract class BlockKernel implements BlockGradient {
     final void forwardBlock(double[] x, int xOff, int rows, double[] outputs, int outOff) {
         loadInput(x, xOff, rows);
         forward(-1, rows);
-        storeOutputs(act(plan.layers), plan.outputWidth(), rows, outputs, outOff);
+        storeOutputs(act(plan.layers), 0, plan.outputWidth(), rows, outputs, outOff);
     }
 
     /**
@@ -405,6 +439,9 @@ public abstract class BlockKernel implements BlockGradient {
      * returns the workspace holding g[1], or −1 when the sink does not want it.
      */
     final int backwardToSink(double[] seeds, int seedOff, int rows, DeltaSink sink) {
+        if (plan.softmax) { // the trainer folds a softmax output into its loss, on a network ending in identity
+            throw new IllegalStateException("backwardToSink takes networks without a softmax layer");
+        }
         int h = plan.layers;
         seedSlopes(seeds, seedOff, plan.outputWidth(), slope(h), plan.outputWidth(), rows);
         return backward(-1, 0, rows, sink);
@@ -425,8 +462,18 @@ public abstract class BlockKernel implements BlockGradient {
      */
     abstract void multiplyAdd(boolean transposed, int wOff, int m, int n, int a, int aOff, int c, int rows);
 
-    /** σ of {@code count} entries of workspace {@code z} in place, σ' into workspace {@code d}. */
-    abstract void activate(Activation f, int z, int d, int count, int rows);
+    /**
+     * σ of {@code count} entries of workspace {@code z} in place, σ' into workspace {@code d}
+     * ({@code alpha}: the layer's α); an elementwise σ.
+     */
+    abstract void activate(Activation f, double alpha, int z, int d, int count, int rows);
+
+    /**
+     * The softmax of each column (point) of workspace {@code z}, {@code m × rows}, in place; an
+     * infinite entry (an overflow) is NaN first. (A step of its own: a branch in
+     * {@link #activate} changes how the JIT inlines it, and vectors crossing a call are boxed.)
+     */
+    abstract void softmax(int z, int m, int rows);
 
     abstract void zero(int buffer, int count);
 
@@ -436,8 +483,38 @@ public abstract class BlockKernel implements BlockGradient {
     /** Workspace {@code d} ({@code m × rows}) ⊙= the seeds, turned feature-major. */
     abstract void seedSlopes(double[] seeds, int seedOff, int seedStride, int d, int m, int rows);
 
-    /** {@code outputs[outOff + r·m + i]} = workspace {@code a}, row i, column r. */
-    abstract void storeOutputs(int a, int m, int rows, double[] outputs, int outOff);
+    /**
+     * Workspace {@code d} ({@code m × rows}) = s ⊙ (v − (v·s)) per point, s the softmax outputs in
+     * workspace {@code s}, v the seed: e_k when {@code k} ≥ 0, else the seeds as for
+     * {@link #seedSlopes}.
+     */
+    abstract void softmaxSlopes(double[] seeds, int seedOff, int seedStride, int k, int s, int d, int m, int rows);
+
+    /**
+     * The step through a softmax for point r: {@code dz = s ⊙ (v − v·s)}, s and dz of m entries,
+     * v = e_k when {@code k} ≥ 0, else point r's seed.
+     *
+     * @param s  the softmax outputs; not modified unless it is {@code dz}
+     * @param dz Modified; may be {@code s} (in place)
+     */
+    static void softmaxStep(double[] s, double[] dz, int m, double[] seeds, int seedOff, int seedStride, int k, int r) {
+        int v0 = seedOff + r * seedStride;
+        double dot = 0;
+        if (k >= 0) {
+            dot = s[k];
+        } else {
+            for (int i = 0; i < m; i++) {
+                dot += seeds[v0 + i] * s[i];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            double v = k >= 0 ? (i == k ? 1.0 : 0.0) : seeds[v0 + i];
+            dz[i] = s[i] * (v - dot);
+        }
+    }
+
+    /** {@code outputs[outOff + r·m + i]} = workspace {@code a}, row {@code aRow + i}, column r. */
+    abstract void storeOutputs(int a, int aRow, int m, int rows, double[] outputs, int outOff);
 
     /** {@code gradients[gradOff + r·stride + j]} = workspace {@code g}, row j, column r, j &lt; n1. */
     abstract void storeGradients(int g, int rows, double[] gradients, int gradOff, int stride);

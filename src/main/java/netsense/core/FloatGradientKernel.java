@@ -42,6 +42,7 @@ final class FloatGradientKernel extends BlockKernel {
     private double[] seeds64;
     private double[] y64;
     private double[] g64;
+    private double[] col64;
     private long recomputed;
 
     FloatGradientKernel(Network net, int outputIndex, int maxRows, FloatBackends.Backend backend) {
@@ -180,7 +181,7 @@ final class FloatGradientKernel extends BlockKernel {
      * σ or σ' left float's range (z is feature-major, {@code rows} per neuron).
      */
     @Override
-    void activate(Activation f, int zi, int di, int count, int rows) {
+    void activate(Activation f, double alpha, int zi, int di, int count, int rows) {
         float[] z = work[zi];
         float[] d = work[di];
         for (int c = 0; c < count; c += CHUNK) {
@@ -192,7 +193,7 @@ final class FloatGradientKernel extends BlockKernel {
                     lost[(c + i) % rows] = true;
                 }
             }
-            activations.activate(f, z64, d64, 0, n);
+            activations.activate(f, alpha, z64, d64, 0, n);
             for (int i = 0; i < n; i++) {
                 float v = (float) z64[i];
                 float s = (float) d64[i];
@@ -200,6 +201,58 @@ final class FloatGradientKernel extends BlockKernel {
                 d[c + i] = s;
                 if (lostRange(z64[i], v) || lostRange(d64[i], s)) {
                     lost[(c + i) % rows] = true;
+                }
+            }
+        }
+    }
+
+    /** Each column's softmax in float64, marking the columns where z or s left float's range. */
+    @Override
+    void softmax(int zi, int m, int rows) {
+        float[] z = work[zi];
+        double[] col = column64(m);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < m; i++) {
+                float v = z[i * rows + r];
+                col[i] = Float.isInfinite(v) ? Double.NaN : v; // an overflow, as in Backends.Backend.activate
+                if (!Float.isFinite(v)) {
+                    lost[r] = true;
+                }
+            }
+            Activation.softmax(col, 0, m, 1);
+            for (int i = 0; i < m; i++) {
+                float s = (float) col[i];
+                z[i * rows + r] = s;
+                if (lostRange(col[i], s)) {
+                    lost[r] = true;
+                }
+            }
+        }
+    }
+
+    private double[] column64(int m) {
+        if (col64 == null || col64.length < m) {
+            col64 = new double[m]; // once: the output layer's width
+        }
+        return col64;
+    }
+
+    /** s ⊙ (v − v·s) formed in float64 and rounded once, marking the rows where it left float's range. */
+    @Override
+    void softmaxSlopes(double[] seeds, int seedOff, int seedStride, int k, int si, int di, int m, int rows) {
+        float[] s = work[si];
+        float[] d = work[di];
+        double[] col = column64(m);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < m; i++) {
+                col[i] = s[i * rows + r];
+            }
+            softmaxStep(col, col, m, seeds, seedOff, seedStride, k, r);
+            for (int i = 0; i < m; i++) {
+                float f = (float) col[i];
+                d[i * rows + r] = f;
+                if (lostRange(col[i], f)) {
+                    lost[r] = true;
                 }
             }
         }
@@ -238,12 +291,12 @@ final class FloatGradientKernel extends BlockKernel {
 
     /** The outputs, marking the rows whose output is not finite. */
     @Override
-    void storeOutputs(int ai, int m, int rows, double[] outputs, int outOff) {
+    void storeOutputs(int ai, int aRow, int m, int rows, double[] outputs, int outOff) {
         float[] a = work[ai];
         for (int r = 0; r < rows; r++) {
             int o = outOff + r * m;
             for (int i = 0; i < m; i++) {
-                float v = a[i * rows + r];
+                float v = a[(aRow + i) * rows + r];
                 outputs[o + i] = v;
                 if (!Float.isFinite(v)) {
                     lost[r] = true;

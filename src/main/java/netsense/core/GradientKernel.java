@@ -14,6 +14,7 @@ public final class GradientKernel extends BlockKernel {
     private final double[] wt;
     private final double[] bias;
     private final double[][] work;   // numbered as BlockKernel.act / slope / back
+    private double[] column;         // one point's softmax outputs, for the step through the softmax
 
     /**
      * @param outputIndex k, the output neuron (0-based) whose gradient {@link #compute} takes
@@ -108,8 +109,21 @@ public final class GradientKernel extends BlockKernel {
     }
 
     @Override
-    void activate(Activation f, int z, int d, int count, int rows) {
-        backend.activate(f, work[z], work[d], 0, count);
+    void activate(Activation f, double alpha, int z, int d, int count, int rows) {
+        backend.activate(f, alpha, work[z], work[d], 0, count);
+    }
+
+    @Override
+    void softmax(int z, int m, int rows) {
+        double[] a = work[z];
+        for (int i = 0; i < m * rows; i++) {
+            if (Double.isInfinite(a[i])) {
+                a[i] = Double.NaN; // an overflow, as in Backends.Backend.activate
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            Activation.softmax(a, r, m, rows);
+        }
     }
 
     @Override
@@ -138,20 +152,38 @@ public final class GradientKernel extends BlockKernel {
     }
 
     @Override
-    void storeOutputs(int a, int m, int rows, double[] outputs, int outOff) {
-        transposeOut(work[a], m, rows, outputs, outOff, m);
+    void softmaxSlopes(double[] seeds, int seedOff, int seedStride, int k, int si, int di, int m, int rows) {
+        double[] s = work[si];
+        double[] d = work[di];
+        if (column == null) {
+            column = new double[m]; // once: the output layer's width
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < m; i++) {
+                column[i] = s[i * rows + r];
+            }
+            softmaxStep(column, column, m, seeds, seedOff, seedStride, k, r);
+            for (int i = 0; i < m; i++) {
+                d[i * rows + r] = column[i];
+            }
+        }
+    }
+
+    @Override
+    void storeOutputs(int a, int aRow, int m, int rows, double[] outputs, int outOff) {
+        transposeOut(work[a], aRow * rows, m, rows, outputs, outOff, m);
     }
 
     @Override
     void storeGradients(int g, int rows, double[] gradients, int gradOff, int stride) {
-        transposeOut(work[g], plan.inputWidth(), rows, gradients, gradOff, stride);
+        transposeOut(work[g], 0, plan.inputWidth(), rows, gradients, gradOff, stride);
     }
 
-    private static void transposeOut(double[] a, int m, int rows, double[] dst, int dstOff, int stride) {
+    private static void transposeOut(double[] a, int aOff, int m, int rows, double[] dst, int dstOff, int stride) {
         for (int r = 0; r < rows; r++) {
             int d = dstOff + r * stride;
             for (int j = 0; j < m; j++) {
-                dst[d + j] = a[j * rows + r];
+                dst[d + j] = a[aOff + j * rows + r];
             }
         }
     }

@@ -23,11 +23,21 @@ import java.util.Objects;
 public final class Network implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** One layer as a model file gives it: {@code weights} is {@code n_l} rows of {@code n_{l-1}}. */
-    public record Layer(double[][] weights, double[] bias, Activation activation) {}
+    /**
+     * One layer as a model file gives it: {@code weights} is {@code n_l} rows of {@code n_{l-1}};
+     * {@code alpha} is the activation's parameter ({@link Activation#takesAlpha()}), NaN for one
+     * that takes none.
+     */
+    public record Layer(double[][] weights, double[] bias, Activation activation, double alpha) {
+        /** A layer whose activation has its default α (or none). */
+        public Layer(double[][] weights, double[] bias, Activation activation) {
+            this(weights, bias, activation, activation == null ? Double.NaN : activation.defaultAlpha());
+        }
+    }
 
     private final int[] widths;
     private final Activation[] activations;
+    private final double[] alphas;
     private final double[] weights;
     private final double[] biases;
     private final int[] weightOffsets;
@@ -35,9 +45,10 @@ public final class Network implements Serializable {
     private transient double[] transposed;
     private transient volatile float[][] singles;  // weights, transposes, biases as float32, made on demand
 
-    private Network(int[] widths, Activation[] activations, double[] weights, double[] biases) {
+    private Network(int[] widths, Activation[] activations, double[] alphas, double[] weights, double[] biases) {
         this.widths = widths;
         this.activations = activations;
+        this.alphas = alphas;
         this.weights = weights;
         this.biases = biases;
         int layers = activations.length;
@@ -63,6 +74,7 @@ public final class Network implements Serializable {
         int count = layers.size();
         int[] widths = new int[count + 1];
         Activation[] activations = new Activation[count];
+        double[] alphas = new double[count];
         long weightCount = 0;
         long biasCount = 0;
         for (int i = 0; i < count; i++) {
@@ -112,7 +124,20 @@ public final class Network implements Serializable {
             if (layer.activation() == null) {
                 throw new InvalidModelException(name + ": no activation (known: " + Activation.knownIds() + ")");
             }
-            activations[i] = layer.activation();
+            Activation a = layer.activation();
+            if (!a.elementwise() && i != count - 1) {
+                throw new InvalidModelException(name + ": " + a.id() + " is allowed on the output layer only (layer "
+                        + (count + 1) + "), not on a hidden layer");
+            }
+            if (a.takesAlpha() && !Double.isFinite(layer.alpha())) {
+                throw new InvalidModelException(name + ": " + a.id() + " needs a finite alpha, got " + layer.alpha());
+            }
+            if (!a.takesAlpha() && !Double.isNaN(layer.alpha())) {
+                throw new InvalidModelException(name + ": " + a.id() + " takes no alpha (only "
+                        + takingAlpha() + " do)");
+            }
+            activations[i] = a;
+            alphas[i] = layer.alpha();
             weightCount += (long) w.length * columns;
             biasCount += w.length;
         }
@@ -132,7 +157,12 @@ public final class Network implements Serializable {
             System.arraycopy(layer.bias(), 0, biases, bo, layer.bias().length);
             bo += layer.bias().length;
         }
-        return new Network(widths, activations, weights, biases);
+        return new Network(widths, activations, alphas, weights, biases);
+    }
+
+    private static String takingAlpha() {
+        return java.util.Arrays.stream(Activation.values()).filter(Activation::takesAlpha).map(Activation::id)
+                .collect(java.util.stream.Collectors.joining(" and "));
     }
 
     private double[] transpose() {
@@ -187,6 +217,24 @@ public final class Network implements Serializable {
     /** σ_l for {@code l = 2..L}. */
     public Activation activation(int layer) {
         return activations[checkLayer(layer, 2) - 2];
+    }
+
+    /** α of layer l's activation ({@link Activation#takesAlpha()}); NaN when it takes none. */
+    public double alpha(int layer) {
+        return alphas[checkLayer(layer, 2) - 2];
+    }
+
+    /** Layer l (2..L) as a model file gives it: a copy of its weights and bias, its activation and α. */
+    public Layer layer(int layer) {
+        int k = checkLayer(layer, 2) - 2;
+        int rows = widths[k + 1];
+        int cols = widths[k];
+        double[][] w = new double[rows][];
+        for (int r = 0; r < rows; r++) {
+            w[r] = Arrays.copyOfRange(weights, weightOffsets[k] + r * cols, weightOffsets[k] + (r + 1) * cols);
+        }
+        double[] b = Arrays.copyOfRange(biases, biasOffsets[k], biasOffsets[k] + rows);
+        return new Layer(w, b, activations[k], alphas[k]);
     }
 
     /** [σ_2, ..., σ_L]. A copy. */
@@ -252,7 +300,7 @@ public final class Network implements Serializable {
                 throw new InvalidModelException("parameter " + i + " is not finite (" + theta[i] + ")");
             }
         }
-        return new Network(widths, activations, Arrays.copyOf(theta, weights.length),
+        return new Network(widths, activations, alphas, Arrays.copyOf(theta, weights.length),
                 Arrays.copyOfRange(theta, weights.length, theta.length));
     }
 
@@ -314,6 +362,10 @@ public final class Network implements Serializable {
 
     Activation activationAt(int k) {
         return activations[k];
+    }
+
+    double alphaAt(int k) {
+        return alphas[k];
     }
 
     int widthAt(int index) {

@@ -46,6 +46,10 @@ final class VectorActivations {
     }
 
     static void apply(Activation a, double[] z, double[] d, int from, int to) {
+        apply(a, a.defaultAlpha(), z, d, from, to);
+    }
+
+    static void apply(Activation a, double alpha, double[] z, double[] d, int from, int to) {
         int end = from + (to - from) / L * L;
         switch (a) {
             case SIGMOID -> {
@@ -57,7 +61,9 @@ final class VectorActivations {
                 tanhTail(z, d, end, to);
             }
             case SOFTPLUS -> softplus(z, d, from, end, to);
-            default -> a.apply(z, d, from, to); // relu and identity: the scalar loops vectorise as they are
+            // relu, leaky_relu and identity: the scalar loops vectorise as they are; elu, silu and gelu
+            // run their scalar loops, which take only exactly rounded operations (Exp, expm1, Erf)
+            default -> a.apply(z, d, from, to, alpha);
         }
     }
 

@@ -22,6 +22,7 @@ import netsense.core.Network;
 /**
  * Reads the model file of the SPEC into a {@link Network}:
  * <pre>{"layers": [{"weights": [[...], ...], "bias": [...], "activation": "sigmoid"}, ...]}</pre>
+ * with an optional {@code "alpha"} for the activations that take one (leaky_relu, elu).
  *
  * <p>A streaming parse, so that a model of millions of weights costs its arrays and no tree.
  * Every fault is an {@link InvalidModelException} whose message names the layer (numbered as
@@ -116,6 +117,8 @@ public final class ModelReader {
         double[][] weights = null;
         double[] bias = null;
         Activation activation = null;
+        double alpha = Double.NaN;
+        boolean hasAlpha = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             p.nextToken();
@@ -132,8 +135,17 @@ public final class ModelReader {
                         throw new InvalidModelException(name + ": " + e.getMessage());
                     }
                 }
+                case "alpha" -> {
+                    JsonToken t = p.currentToken();
+                    if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
+                        throw new InvalidModelException(name + ": alpha must be a number (" + describe(p) + ")"
+                                + at(p));
+                    }
+                    alpha = p.getDoubleValue();
+                    hasAlpha = true;
+                }
                 default -> throw new InvalidModelException(name + ": unknown key \"" + key
-                        + "\" (expected: weights, bias, activation)");
+                        + "\" (expected: weights, bias, activation, alpha)");
             }
         }
         if (weights == null) {
@@ -145,7 +157,8 @@ public final class ModelReader {
         if (activation == null) {
             throw new InvalidModelException(name + ": missing \"activation\"");
         }
-        return new Network.Layer(weights, bias, activation);
+        return hasAlpha ? new Network.Layer(weights, bias, activation, alpha)
+                : new Network.Layer(weights, bias, activation);
     }
 
     private static double[][] readMatrix(JsonParser p, String name) throws IOException {

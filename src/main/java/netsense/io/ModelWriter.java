@@ -43,6 +43,9 @@ public final class ModelWriter {
                 }
                 g.writeEndArray();
                 g.writeStringField("activation", net.activation(l).id());
+                if (net.activation(l).takesAlpha()) {
+                    g.writeNumberField("alpha", net.alpha(l));
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

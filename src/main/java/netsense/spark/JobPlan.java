@@ -2,21 +2,16 @@ package netsense.spark;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import netsense.core.InvalidModelException;
 import netsense.core.Network;
 import netsense.io.InvalidSetupException;
-import netsense.io.ModelReader;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.AnalysisException;
@@ -366,24 +361,9 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
         return (int) Math.max(1, Math.min(4096, GradientJob.READER_BATCH_BYTES / (8L * Math.max(1, width))));
     }
 
+    /** The model of {@code --model}: JSON, ONNX or a Spark ML folder ({@link ModelFiles}). */
     static Network readModel(Configuration hadoop, String model) throws IOException {
-        Path path = new Path(model);
-        FileSystem fs = path.getFileSystem(hadoop);
-        FileStatus status;
-        try {
-            status = fs.getFileStatus(path);
-        } catch (FileNotFoundException e) {
-            throw new InvalidSetupException("model file " + model + " does not exist");
-        }
-        if (status.isDirectory()) {
-            throw new InvalidSetupException("model file " + model + " is a folder");
-        }
-        try (InputStream in = fs.open(path)) {
-            ModelReader.checkSize(status.getLen());
-            return ModelReader.read(in);
-        } catch (InvalidModelException e) {
-            throw new InvalidSetupException("model " + model + ": " + e.getMessage(), e);
-        }
+        return ModelFiles.load(hadoop, model, SparkSession::active).network();
     }
 
     static int chooseOutputIndex(Network net, Integer requested) {

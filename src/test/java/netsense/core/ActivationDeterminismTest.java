@@ -43,7 +43,7 @@ class ActivationDeterminismTest {
     static Map<String, String> hashes(String out) {
         Map<String, String> h = new LinkedHashMap<>();
         for (String line : out.split("\n")) {
-            if (line.matches("[a-z]+ [0-9a-f]+")) {
+            if (line.matches("[a-z_]+ [0-9a-f]+")) {
                 String[] f = line.split(" ");
                 h.put(f[0], f[1]);
             }

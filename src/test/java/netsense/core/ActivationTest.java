@@ -33,6 +33,65 @@ class ActivationTest {
         assertEquals(1, Activation.RELU.derivative(1e-300), 0);
         assertEquals(-7, Activation.IDENTITY.value(-7), 0);
         assertEquals(1, Activation.IDENTITY.derivative(-7), 0);
+        // leaky relu: α·z below 0 (default α = 0.01), slope α at 0 and below (PyTorch's convention)
+        assertEquals(-0.02, Activation.LEAKY_RELU.value(-2), 1e-17);
+        assertEquals(0.01, Activation.LEAKY_RELU.derivative(-2), 0);
+        assertEquals(0.01, Activation.LEAKY_RELU.derivative(0), 0);
+        assertEquals(-0.6, Activation.LEAKY_RELU.value(-3, 0.2), 2e-16);
+        assertEquals(3, Activation.LEAKY_RELU.value(3, 0.2), 0);
+        // elu: α(e^z − 1), slope α e^z; at z = −ln 2: −α/2 and α/2
+        assertEquals(-0.5, Activation.ELU.value(-Math.log(2)), 1e-16);
+        assertEquals(0.5, Activation.ELU.derivative(-Math.log(2)), 1e-16);
+        assertEquals(-0.75, Activation.ELU.value(-Math.log(2), 1.5), 1e-16);
+        assertEquals(1.5, Activation.ELU.derivative(0, 1.5), 0);
+        assertEquals(2, Activation.ELU.value(2, 1.5), 0);
+        assertEquals(1, Activation.ELU.derivative(2, 1.5), 0);
+        // silu: z σ(z); at ln 3, σ = 3/4: value (3/4) ln 3, slope 3/4 + ln 3 · 3/16
+        assertEquals(0.75 * Math.log(3), Activation.SILU.value(Math.log(3)), 1e-15);
+        assertEquals(0.75 + Math.log(3) * 3 / 16, Activation.SILU.derivative(Math.log(3)), 1e-15);
+        assertEquals(0.5, Activation.SILU.derivative(0), 0);
+        // gelu: Φ(0) = 1/2, φ(0) = 1/√(2π); Φ(1) = 0.841344746068542948585232545632 (tables)
+        assertEquals(0, Activation.GELU.value(0), 0);
+        assertEquals(0.5, Activation.GELU.derivative(0), 0);
+        assertEquals(0.841344746068542948585232545632, Activation.GELU.value(1), 2e-16);
+        assertEquals(-(1 - 0.841344746068542948585232545632), Activation.GELU.value(-1), 2e-16);
+        assertEquals(0.841344746068542948585232545632 + Math.exp(-0.5) / Math.sqrt(2 * Math.PI),
+                Activation.GELU.derivative(1), 4e-16);
+    }
+
+    /** The softmax of a vector by hand: (ln 1, ln 2, ln 5) gives (1/8, 2/8, 5/8); shifted by 1000 the same. */
+    @Test
+    void softmaxByHandAndWithoutOverflow() {
+        for (double shift : new double[] {0, 1000, -1000, 1e300 / 1e10}) {
+            double[] z = {Math.log(1) + shift, Math.log(2) + shift, Math.log(5) + shift};
+            double[] d = new double[3];
+            Activation.SOFTMAX.apply(z, d, 0, 3);
+            double tol = 1e-15 * Math.max(1, Math.abs(shift));
+            assertEquals(1.0 / 8, z[0], tol, "shift " + shift);
+            assertEquals(2.0 / 8, z[1], tol);
+            assertEquals(5.0 / 8, z[2], tol);
+            assertEquals(5.0 / 8 * 3.0 / 8, d[2], tol, "the Jacobian's diagonal s(1 − s)");
+        }
+        double[] strided = {0, 9, Math.log(3), 9};
+        Activation.softmax(strided, 0, 2, 2); // entries 0 and 2 only
+        assertEquals(0.25, strided[0], 1e-16);
+        assertEquals(0.75, strided[2], 1e-16);
+        assertEquals(9, strided[1], 0);
+        double[] nan = {1, Double.NaN, 2};
+        Activation.softmax(nan, 0, 3, 1);
+        for (double v : nan) {
+            assertTrue(Double.isNaN(v), "a NaN entry spoils the whole softmax");
+        }
+    }
+
+    @Test
+    void alphaIsTakenByLeakyReluAndEluOnly() {
+        for (Activation a : Activation.values()) {
+            boolean takes = a == Activation.LEAKY_RELU || a == Activation.ELU;
+            assertEquals(takes, a.takesAlpha(), a.id());
+        }
+        assertEquals(0.01, Activation.LEAKY_RELU.defaultAlpha(), 0);
+        assertEquals(1.0, Activation.ELU.defaultAlpha(), 0);
     }
 
     @ParameterizedTest
@@ -58,16 +117,31 @@ class ActivationTest {
     @ParameterizedTest
     @EnumSource(Activation.class)
     void derivativeMatchesFiniteDifferences(Activation a) {
-        for (double z = -8.05; z <= 8; z += 0.37) {
-            double h = 1e-6;
-            double fd = (a.value(z + h) - a.value(z - h)) / (2 * h);
-            assertEquals(fd, a.derivative(z), 1e-8, a + " at " + z);
+        double[] alphas = a.takesAlpha() ? new double[] {a.defaultAlpha(), 0.3, 2.5, -0.2} : new double[] {Double.NaN};
+        for (double alpha : alphas) {
+            for (double z = -8.05; z <= 8; z += 0.37) {
+                double h = 1e-6;
+                double fd = (a.value(z + h, alpha) - a.value(z - h, alpha)) / (2 * h);
+                assertEquals(fd, a.derivative(z, alpha), 1e-8, a + " at " + z + ", alpha " + alpha);
+            }
+        }
+    }
+
+    /** The new activations' values against formulas of the test's own (TestNetworks), over a range. */
+    @ParameterizedTest
+    @EnumSource(value = Activation.class, names = {"LEAKY_RELU", "ELU", "SILU", "GELU"})
+    void valuesMatchTheirDefinitions(Activation a) {
+        for (double z = -20.05; z <= 20; z += 0.137) { // beyond, the reference's e^{−z²} loses digits
+            double want = TestNetworks.sigma(a, a.defaultAlpha(), z);
+            assertEquals(want, a.value(z), 1e-12 * Math.max(Math.abs(want), 1e-300), a + " at " + z);
+            double slope = TestNetworks.sigmaPrime(a, a.defaultAlpha(), z);
+            assertEquals(slope, a.derivative(z), 1e-12 * Math.max(Math.abs(slope), 1e-300), a + "' at " + z);
         }
     }
 
     /** NaN in gives NaN out, value and derivative, on the plain and the Vector API loops alike. */
     @ParameterizedTest
-    @EnumSource(Activation.class)
+    @EnumSource(value = Activation.class, names = "SOFTMAX", mode = EnumSource.Mode.EXCLUDE) // a NaN spoils its whole vector
     void nanPropagatesOnEveryBackend(Activation a) {
         int n = 37; // whole vectors and a scalar tail
         for (int at : new int[] {0, 5, n - 1}) {
@@ -84,9 +158,14 @@ class ActivationTest {
             assertTrue(Double.isNaN(zv[at]) && Double.isNaN(dv[at]), a + " vector at " + at + ": " + zv[at] + ", " + dv[at]);
             assertTrue(Double.isFinite(zv[(at + 1) % n]) && Double.isFinite(dv[(at + 1) % n]), a + " neighbour");
         }
-        // relu of −0 and of negatives is +0, so that no −0.0 leaks into the outputs
+        // relu of −0 and of negatives is +0, so that no −0.0 leaks into the outputs; nor do the others' underflows
         assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(Activation.RELU.value(-0.0)));
         assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(Activation.RELU.value(-2)));
+        for (Activation u : new Activation[] {Activation.SILU, Activation.GELU, Activation.LEAKY_RELU, Activation.ELU}) {
+            double v = u == Activation.LEAKY_RELU || u == Activation.ELU ? u.value(-Double.MIN_VALUE, 0.01)
+                    : u.value(-1000);
+            assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(v), u.id());
+        }
     }
 
     @Test
@@ -104,7 +183,8 @@ class ActivationTest {
         for (Activation a : Activation.values()) {
             assertEquals(a, Activation.fromId(a.id()));
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Activation.fromId("gelu"));
-        assertEquals("unknown activation \"gelu\" (known: sigmoid, tanh, relu, softplus, identity)", e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Activation.fromId("swish"));
+        assertEquals("unknown activation \"swish\" (known: sigmoid, tanh, relu, softplus, identity, leaky_relu, elu, "
+                + "silu, gelu, softmax)", e.getMessage());
     }
 }

@@ -90,7 +90,7 @@ class NetworkTest {
 
     @Test
     void missingActivation() {
-        assertEquals("layer 2: no activation (known: sigmoid, tanh, relu, softplus, identity)",
+        assertEquals("layer 2: no activation (known: sigmoid, tanh, relu, softplus, identity, leaky_relu, elu, silu, gelu, softmax)",
                 refusal(List.of(new Network.Layer(new double[][] {{1}}, new double[1], null))));
     }
 

@@ -3,6 +3,7 @@ package netsense.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -56,13 +57,36 @@ class ModelReaderTest {
     }
 
     @Test
+    void newActivationsAndAlphaRoundTrip() throws IOException {
+        Network net = ModelReader.read(new ByteArrayInputStream(("{\"layers\": ["
+                + "{\"weights\": [[1, 2]], \"bias\": [0], \"activation\": \"leaky_relu\", \"alpha\": 0.2},"
+                + "{\"weights\": [[1]], \"bias\": [0], \"activation\": \"elu\"},"
+                + "{\"weights\": [[1]], \"bias\": [0], \"activation\": \"silu\"},"
+                + "{\"weights\": [[1]], \"bias\": [0], \"activation\": \"gelu\"},"
+                + "{\"weights\": [[1], [2]], \"bias\": [0, 1], \"activation\": \"softmax\"}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(0.2, net.alpha(2));
+        assertEquals(1.0, net.alpha(3), "elu's default alpha");
+        assertEquals(Activation.SOFTMAX, net.activation(6));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ModelWriter.write(net, out);
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("\"activation\":\"leaky_relu\",\"alpha\":0.2"), text);
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("\"activation\":\"elu\",\"alpha\":1.0"), text);
+        org.junit.jupiter.api.Assertions.assertTrue(!text.contains("\"silu\",\"alpha\""), "no alpha where none is taken: " + text);
+        Network back = ModelReader.read(new ByteArrayInputStream(out.toByteArray()));
+        assertEquals(net.toString(), back.toString());
+        assertEquals(0.2, back.alpha(2));
+    }
+
+    @Test
     void structuralFaults() {
         assertEquals("the model must be a JSON object with a \"layers\" array (line 1, column 1)", refusal("[1, 2]"));
         assertEquals("the model has no \"layers\" array", refusal("{}"));
         assertEquals("the model has no layers", refusal("{\"layers\": []}"));
         assertEquals("unknown top-level key \"name\" (expected: layers)",
                 refusal("{\"name\": \"x\", \"layers\": []}"));
-        assertEquals("layer 2: unknown key \"weight\" (expected: weights, bias, activation)",
+        assertEquals("layer 2: unknown key \"weight\" (expected: weights, bias, activation, alpha)",
                 refusal("{\"layers\": [{\"weight\": [[1]]}]}"));
         assertEquals("layer 3: missing \"activation\"", refusal(
                 "{\"layers\": [{\"weights\": [[1]], \"bias\": [0], \"activation\": \"relu\"},"
@@ -94,8 +118,15 @@ class ModelReaderTest {
                 refusal("{\"layers\": [{\"weights\": [[1e400]], \"bias\": [0], \"activation\": \"tanh\"}]}"));
         assertEquals("layer 2: bias [0] is not finite (-Infinity)",
                 refusal("{\"layers\": [{\"weights\": [[1]], \"bias\": [-Infinity], \"activation\": \"tanh\"}]}"));
-        assertEquals("layer 2: unknown activation \"gelu\" (known: sigmoid, tanh, relu, softplus, identity)",
-                refusal("{\"layers\": [{\"weights\": [[1]], \"bias\": [0], \"activation\": \"gelu\"}]}"));
+        assertEquals("layer 2: unknown activation \"swish\" (known: sigmoid, tanh, relu, softplus, identity, leaky_relu, elu, silu, gelu, softmax)",
+                refusal("{\"layers\": [{\"weights\": [[1]], \"bias\": [0], \"activation\": \"swish\"}]}"));
+        assertEquals("layer 2: relu takes no alpha (only leaky_relu and elu do)",
+                refusal("{\"layers\": [{\"weights\": [[1]], \"bias\": [0], \"activation\": \"relu\", \"alpha\": 0.1}]}"));
+        assertEquals("layer 2: alpha must be a number (the string \"big\") (line 1, column 75)",
+                refusal("{\"layers\": [{\"weights\": [[1]], \"bias\": [0], \"activation\": \"elu\", \"alpha\": \"big\"}]}"));
+        assertEquals("layer 2: softmax is allowed on the output layer only (layer 3), not on a hidden layer",
+                refusal("{\"layers\": [{\"weights\": [[1]], \"bias\": [0], \"activation\": \"softmax\"},"
+                        + " {\"weights\": [[1]], \"bias\": [0], \"activation\": \"tanh\"}]}"));
     }
 
     @Test
