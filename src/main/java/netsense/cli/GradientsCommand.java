@@ -62,35 +62,35 @@ final class GradientsCommand implements NetsenseCommand {
     netsense.core.Attribution.Method method;
 
     @Option(names = "--steps", paramLabel = "N",
-            description = "integrated-gradients: quadrature points (default: " + MethodOptions.DEFAULT_STEPS + ").")
+            description = "Quadrature points of integrated-gradients (default: " + MethodOptions.DEFAULT_STEPS + ").")
     Integer steps;
 
     @Option(names = "--quadrature", paramLabel = "Q", converter = EnumIds.Quadratures.class,
             completionCandidates = EnumIds.Quadratures.class,
-            description = "integrated-gradients: gausslegendre, riemann-left, riemann-right, riemann-middle,"
-                    + " riemann-trapezoid (default: gausslegendre).")
+            description = "Quadrature rule of integrated-gradients: gausslegendre, riemann-left, riemann-right,"
+                    + " riemann-middle, riemann-trapezoid (default: gausslegendre).")
     netsense.core.Quadrature quadrature;
 
     @Option(names = "--baseline", paramLabel = "zero|mean|COL",
-            description = "integrated-gradients: the baseline x': zero, mean (the input's column means) or a"
-                    + " per-row array column (default: zero).")
+            description = "Baseline x' of integrated-gradients: zero, mean (the input's column means) or a per-row"
+                    + " array column (default: zero).")
     String baseline;
 
     @Option(names = "--samples", paramLabel = "N",
-            description = "smoothgrad, smoothgrad-sq, vargrad: noisy copies per row (default: "
+            description = "Noisy copies per row for smoothgrad, smoothgrad-sq and vargrad (default: "
                     + MethodOptions.DEFAULT_SAMPLES + ").")
     Integer samples;
 
     @Option(names = "--noise-std", paramLabel = "S",
-            description = "SmoothGrad family: the noise's standard deviation, absolute.")
+            description = "The SmoothGrad noise's standard deviation, absolute.")
     Double noiseStd;
 
     @Option(names = "--noise-rel", paramLabel = "R",
-            description = "SmoothGrad family: the noise's standard deviation as R × each dimension's std over the"
-                    + " input (default: " + MethodOptions.DEFAULT_NOISE_REL + ").")
+            description = "The SmoothGrad noise's standard deviation as R × each dimension's std over the input"
+                    + " (default: " + MethodOptions.DEFAULT_NOISE_REL + ").")
     Double noiseRel;
 
-    @Option(names = "--seed", paramLabel = "S", description = "SmoothGrad family: the noise's seed (default: 0).")
+    @Option(names = "--seed", paramLabel = "S", description = "The SmoothGrad noise's seed (default: 0).")
     Long seed;
 
     @Option(names = "--mode", paramLabel = "M", defaultValue = "permissive", converter = EnumIds.Modes.class,

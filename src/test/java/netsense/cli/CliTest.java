@@ -154,8 +154,8 @@ class CliTest extends SparkTestBase {
         Run both = gradients("--features", "features", "--feature-cols", "a,b", "--output-index", "-1",
                 "--block-rows", "0");
         assertEquals(2, both.status());
-        assertEquals("netsense gradients: give --features or --feature-cols, not both; --output-index must be 0 or"
-                + " more, got -1; --block-rows must be at least 1, got 0\n", both.err());
+        assertEquals("netsense gradients: give --features or --feature-cols, not both; --output-index is a whole"
+                + " number 0 or more, or all; got -1; --block-rows must be at least 1, got 0\n", both.err());
     }
 
     @Test

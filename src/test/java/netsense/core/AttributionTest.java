@@ -264,6 +264,39 @@ class AttributionTest {
         }
     }
 
+    /** Probabilities sum to 1, so every method's vectors of a softmax classifier sum to 0 over the outputs. */
+    @Test
+    void softmaxAttributionsSumToZeroOverTheClasses() {
+        Network net = TestNetworks.random(new Random(12), new int[] {N1, 6, 4}, Activation.TANH, Activation.SOFTMAX);
+        int rows = 5;
+        double[] x = TestNetworks.randomRows(new Random(13), rows, N1);
+        long[] keys = {1, 2, 3, 4, 5};
+        for (Settings s : new Settings[] {Settings.gradient(), ig(8, Quadrature.GAUSS_LEGENDRE),
+            noisy(Method.SMOOTHGRAD, 0.2, 4, 3)}) {
+            Attribution all = new Attribution(BlockKernel.create(net, 0, 8, BlockKernel.Precision.FLOAT64), N1, 4, true,
+                    s);
+            double[] out = new double[rows * 4];
+            double[] v = new double[rows * 4 * N1];
+            all.compute(x, 0, rows, keys, null, 0, 0, out, v, new double[rows * 4]);
+            for (int r = 0; r < rows; r++) {
+                double p = 0;
+                for (int k = 0; k < 4; k++) {
+                    p += out[r * 4 + k];
+                }
+                assertEquals(1.0, p, 1e-15, "probabilities");
+                for (int j = 0; j < N1; j++) {
+                    double sum = 0;
+                    double scale = 0;
+                    for (int k = 0; k < 4; k++) {
+                        sum += v[(r * 4 + k) * N1 + j];
+                        scale = Math.max(scale, Math.abs(v[(r * 4 + k) * N1 + j]));
+                    }
+                    assertEquals(0, sum, 1e-15 + 1e-14 * scale, s.method() + " row " + r + " dim " + j);
+                }
+            }
+        }
+    }
+
     @Test
     void keyedNormalsAreStandardNormalAndDependOnEveryPartOfTheKey() {
         int n = 200_000;
