@@ -70,37 +70,46 @@ public final class DimensionQuantiles implements Serializable {
 
     private final int dimensions;
     private long count;                // values per column (weights summed)
-    private final int[] top;           // the highest key of the column so far; -1 while it holds no value above zero
+    private final int[] topBinade;     // the biased exponent of the column's largest magnitude; -1 while none is above zero
     private final int[] floor;         // keys below it count as zero
     private final long[] zeros;
-    private final long[][] positive;   // counts of keys positiveLo[i] .. + length
-    private final int[] positiveLo;
-    private final long[][] negative;   // counts of the magnitudes' keys negativeLo[i] .. + length
-    private final int[] negativeLo;
-    private final double[] min;
+    private final long[][] counts;     // side 2i (positive) and 2i + 1 (negative) of column i: counts of keys low[side] ..
+    private final int[] low;
+    private final double[] min;        // null when the extremes are not kept
     private final double[] max;
 
-    /** Empty quantiles of {@code dimensions} columns (at least 1). */
+    /** Empty quantiles of {@code dimensions} columns (at least 1), keeping each column's extremes. */
     public DimensionQuantiles(int dimensions) {
+        this(dimensions, true);
+    }
+
+    /**
+     * Empty quantiles of {@code dimensions} columns (at least 1). Without extremes (a third less
+     * per value, for a caller that keeps them anyway) the quantiles need them given:
+     * {@link #quantile(int, double, double, double)}.
+     */
+    public DimensionQuantiles(int dimensions, boolean keepExtremes) {
         if (dimensions < 1) {
             throw new IllegalArgumentException("dimensions must be at least 1, got " + dimensions);
         }
         this.dimensions = dimensions;
-        top = new int[dimensions];
+        topBinade = new int[dimensions];
         floor = new int[dimensions];
         zeros = new long[dimensions];
-        positive = new long[dimensions][];
-        positiveLo = new int[dimensions];
-        negative = new long[dimensions][];
-        negativeLo = new int[dimensions];
-        min = new double[dimensions];
-        max = new double[dimensions];
-        Arrays.fill(top, -1);
+        counts = new long[2 * dimensions][];
+        low = new int[2 * dimensions];
+        Arrays.fill(topBinade, -1);
         Arrays.fill(floor, LOWEST_FLOOR);
-        Arrays.fill(positive, NONE);
-        Arrays.fill(negative, NONE);
-        Arrays.fill(min, Double.POSITIVE_INFINITY);
-        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        Arrays.fill(counts, NONE);
+        if (keepExtremes) {
+            min = new double[dimensions];
+            max = new double[dimensions];
+            Arrays.fill(min, Double.POSITIVE_INFINITY);
+            Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        } else {
+            min = null;
+            max = null;
+        }
     }
 
     public int dimensions() {
@@ -119,10 +128,26 @@ public final class DimensionQuantiles implements Serializable {
      */
     public void addBlock(double[] data, int off, int rows) {
         java.util.Objects.checkFromIndexSize(off, rows * dimensions, data.length);
-        for (int r = 0; r < rows; r++) {
-            int o = off + r * dimensions;
-            for (int i = 0; i < dimensions; i++) {
-                add(i, data[o + i], 1);
+        if (min == null) {
+            for (int r = 0; r < rows; r++) {
+                int o = off + r * dimensions;
+                for (int i = 0; i < dimensions; i++) {
+                    add(i, data[o + i], 1);
+                }
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                int o = off + r * dimensions;
+                for (int i = 0; i < dimensions; i++) {
+                    double v = data[o + i];
+                    if (v < min[i]) {
+                        min[i] = v + 0.0;
+                    }
+                    if (v > max[i]) {
+                        max[i] = v + 0.0;
+                    }
+                    add(i, v, 1);
+                }
             }
         }
         count += rows;
@@ -147,85 +172,87 @@ public final class DimensionQuantiles implements Serializable {
             }
             int o = off + r * dimensions;
             for (int i = 0; i < dimensions; i++) {
-                add(i, data[o + i], w);
+                double v = data[o + i];
+                if (min != null) {
+                    min[i] = Math.min(min[i], v + 0.0);
+                    max[i] = Math.max(max[i], v + 0.0);
+                }
+                add(i, v, w);
             }
             count += w;
         }
     }
 
+    /**
+     * The hot path: a key within its side's array (which lies within [floor, end of the top
+     * binade]) is one increment, with the side chosen by the sign bit, not by a branch.
+     */
     private void add(int i, double v, long w) {
         long bits = Double.doubleToRawLongBits(v);
         int key = (int) ((bits & MAGNITUDE) >>> SHIFT);
-        if (v < min[i]) {
-            min[i] = v + 0.0;
-        }
-        if (v > max[i]) {
-            max[i] = v + 0.0;
-        }
-        if (key > top[i]) {
-            raise(i, key);
-        }
-        if (key < floor[i]) {
-            zeros[i] += w;
-        } else if (bits < 0) {
-            long[] a = negative[i];
-            int j = key - negativeLo[i];
-            if (j >= 0 && j < a.length) {
-                a[j] += w;
-            } else {
-                negative[i] = grow(i, a, negativeLo, key);
-                negative[i][key - negativeLo[i]] += w;
-            }
+        int side = 2 * i + (int) (bits >>> 63);
+        long[] a = counts[side];
+        int j = key - low[side];
+        if (Integer.compareUnsigned(j, a.length) < 0) {
+            a[j] += w;
         } else {
-            long[] a = positive[i];
-            int j = key - positiveLo[i];
-            if (j >= 0 && j < a.length) {
-                a[j] += w;
-            } else {
-                positive[i] = grow(i, a, positiveLo, key);
-                positive[i][key - positiveLo[i]] += w;
-            }
+            addOutside(i, side, key, w);
         }
     }
 
-    /** Makes {@code key} the column's top: moves the floor up and empties the buckets below it into the zeros. */
-    private void raise(int i, int key) {
-        top[i] = key;
-        int f = Math.max(LOWEST_FLOOR, ((key >>> MANTISSA_BITS) - FLOOR_BINADES) << MANTISSA_BITS);
+    /** A key outside its side's array: the floor may rise, the key may be a zero, or the array grows. */
+    private void addOutside(int i, int side, int key, long w) {
+        if (key >>> MANTISSA_BITS > topBinade[i]) {
+            raise(i, key >>> MANTISSA_BITS);
+        }
+        if (key < floor[i]) {
+            zeros[i] += w;
+            return;
+        }
+        grow(i, side, key);
+        counts[side][key - low[side]] += w;
+    }
+
+    /** Makes {@code binade} the column's top: moves the floor up and empties the buckets below it into the zeros. */
+    private void raise(int i, int binade) {
+        topBinade[i] = binade;
+        int f = Math.max(LOWEST_FLOOR, (binade - FLOOR_BINADES) << MANTISSA_BITS);
         if (f <= floor[i]) {
             return;
         }
         floor[i] = f;
-        positive[i] = dropBelow(i, positive[i], positiveLo, f);
-        negative[i] = dropBelow(i, negative[i], negativeLo, f);
+        dropBelow(i, 2 * i, f);
+        dropBelow(i, 2 * i + 1, f);
     }
 
-    private long[] dropBelow(int i, long[] a, int[] lo, int f) {
-        int cut = Math.min(a.length, Math.max(0, f - lo[i]));
+    private void dropBelow(int i, int side, int f) {
+        long[] a = counts[side];
+        int cut = Math.min(a.length, Math.max(0, f - low[side]));
         if (cut == 0) {
-            return a;
+            return;
         }
         for (int j = 0; j < cut; j++) {
             zeros[i] += a[j];
         }
-        lo[i] += cut;
-        return Arrays.copyOfRange(a, cut, a.length);
+        low[side] += cut;
+        counts[side] = Arrays.copyOfRange(a, cut, a.length);
     }
 
-    /** The array of {@code lo} widened to hold {@code key} (floor ≤ key ≤ top), with slack for what is near. */
-    private long[] grow(int i, long[] a, int[] lo, int key) {
-        int highest = ((top[i] >>> MANTISSA_BITS) + 1 << MANTISSA_BITS) - 1; // the end of the top's binade
-        int low = a.length == 0 ? key : Math.min(lo[i], key);
-        int high = a.length == 0 ? key : Math.max(lo[i] + a.length - 1, key);
-        int pad = Math.max(8, (high - low + 1) / 2);
-        int from = Math.max(floor[i], low - pad);
+    /** Widens the side's array to hold {@code key} (floor ≤ key ≤ end of the top binade), with slack on both ends. */
+    private void grow(int i, int side, int key) {
+        long[] a = counts[side];
+        int highest = ((topBinade[i] + 1) << MANTISSA_BITS) - 1;
+        int lowest = a.length == 0 ? key : Math.min(low[side], key);
+        int high = a.length == 0 ? key : Math.max(low[side] + a.length - 1, key);
+        int pad = Math.max(8, (high - lowest + 1) / 2);
+        int from = Math.max(floor[i], lowest - pad);
         int to = Math.min(highest, high + pad);
         long[] b = new long[to - from + 1];
         if (a.length > 0) {
-            System.arraycopy(a, 0, b, lo[i] - from, a.length);
+            System.arraycopy(a, 0, b, low[side] - from, a.length);
         }
-        lo[i] = from;
-        return b;
+        low[side] = from;
+        counts[side] = b;
     }
 
     /** Adds every value of {@code other} and returns this. Not modified: other. */
@@ -234,43 +261,36 @@ public final class DimensionQuantiles implements Serializable {
             throw new IllegalArgumentException("dimension mismatch: expecting " + dimensions + " but got "
                     + other.dimensions);
         }
+        if ((other.min == null) != (min == null)) {
+            throw new IllegalArgumentException("cannot merge quantiles with extremes and quantiles without");
+        }
         for (int i = 0; i < dimensions; i++) {
-            if (other.top[i] > top[i]) {
-                raise(i, other.top[i]);
+            if (other.topBinade[i] > topBinade[i]) {
+                raise(i, other.topBinade[i]);
             }
             zeros[i] += other.zeros[i];
-            mergeSide(i, other.positive[i], other.positiveLo[i], true);
-            mergeSide(i, other.negative[i], other.negativeLo[i], false);
-            min[i] = Math.min(min[i], other.min[i]);
-            max[i] = Math.max(max[i], other.max[i]);
+            for (int side = 2 * i; side <= 2 * i + 1; side++) {
+                long[] from = other.counts[side];
+                for (int j = 0; j < from.length; j++) {
+                    if (from[j] == 0) {
+                        continue;
+                    }
+                    int key = other.low[side] + j;
+                    int k = key - low[side];
+                    if (Integer.compareUnsigned(k, counts[side].length) < 0) {
+                        counts[side][k] += from[j];
+                    } else {
+                        addOutside(i, side, key, from[j]);
+                    }
+                }
+            }
+            if (min != null) {
+                min[i] = Math.min(min[i], other.min[i]);
+                max[i] = Math.max(max[i], other.max[i]);
+            }
         }
         count += other.count;
         return this;
-    }
-
-    private void mergeSide(int i, long[] from, int fromLo, boolean positiveSide) {
-        for (int j = 0; j < from.length; j++) {
-            long c = from[j];
-            if (c == 0) {
-                continue;
-            }
-            int key = fromLo + j;
-            if (key < floor[i]) {
-                zeros[i] += c;
-                continue;
-            }
-            long[] a = positiveSide ? positive[i] : negative[i];
-            int[] lo = positiveSide ? positiveLo : negativeLo;
-            if (key - lo[i] < 0 || key - lo[i] >= a.length) {
-                a = grow(i, a, lo, key);
-                if (positiveSide) {
-                    positive[i] = a;
-                } else {
-                    negative[i] = a;
-                }
-            }
-            a[key - lo[i]] += c;
-        }
     }
 
     /**
@@ -280,6 +300,18 @@ public final class DimensionQuantiles implements Serializable {
      * @param p in [0, 1]: 0 gives the minimum, 1 the maximum
      */
     public double quantile(int i, double p) {
+        if (min == null) {
+            throw new IllegalStateException("these quantiles keep no extremes: give them");
+        }
+        java.util.Objects.checkIndex(i, dimensions);
+        return quantile(i, p, min[i], max[i]);
+    }
+
+    /**
+     * As {@link #quantile(int, double)} with the column's extremes given (for quantiles made
+     * without them): {@code min} and {@code max} must be the column's smallest and largest value.
+     */
+    public double quantile(int i, double p, double min, double max) {
         java.util.Objects.checkIndex(i, dimensions);
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("rank must be in [0, 1], got " + p);
@@ -289,31 +321,28 @@ public final class DimensionQuantiles implements Serializable {
         }
         long target = Math.max(1, (long) Math.ceil(p * count));
         if (target == 1) {
-            return min[i];
+            return min;
         }
         if (target >= count) {
-            return max[i];
+            return max;
         }
         long seen = 0;
-        long[] a = negative[i];
-        for (int j = a.length - 1; j >= 0; j--) {
+        double v = max;
+        long[] a = counts[2 * i + 1];
+        for (int j = a.length - 1; j >= 0 && seen < target; j--) {
             seen += a[j];
-            if (seen >= target) {
-                return clamp(i, -middle(negativeLo[i] + j));
-            }
+            v = -middle(low[2 * i + 1] + j);
         }
-        seen += zeros[i];
-        if (seen >= target) {
-            return clamp(i, 0.0);
+        if (seen < target) {
+            seen += zeros[i];
+            v = 0.0;
         }
-        a = positive[i];
-        for (int j = 0; j < a.length; j++) {
+        a = counts[2 * i];
+        for (int j = 0; j < a.length && seen < target; j++) {
             seen += a[j];
-            if (seen >= target) {
-                return clamp(i, middle(positiveLo[i] + j));
-            }
+            v = middle(low[2 * i] + j);
         }
-        return max[i];
+        return Math.min(max, Math.max(min, v));
     }
 
     /** The quantiles of column i at each rank of {@code ps}, as {@link #quantile(int, double)}. */
@@ -325,14 +354,14 @@ public final class DimensionQuantiles implements Serializable {
         return q;
     }
 
-    /** The smallest value of column i (NaN when empty). */
+    /** The smallest value of column i (NaN when empty or when the extremes are not kept). */
     public double min(int i) {
-        return count == 0 ? Double.NaN : min[i];
+        return count == 0 || min == null ? Double.NaN : min[i];
     }
 
-    /** The largest value of column i (NaN when empty). */
+    /** The largest value of column i (NaN when empty or when the extremes are not kept). */
     public double max(int i) {
-        return count == 0 ? Double.NaN : max[i];
+        return count == 0 || max == null ? Double.NaN : max[i];
     }
 
     /** (L_k + L_(k+1)) / 2: the middle of the magnitudes of key k. */
@@ -342,15 +371,11 @@ public final class DimensionQuantiles implements Serializable {
         return lower + (upper - lower) / 2;
     }
 
-    private double clamp(int i, double v) {
-        return Math.min(max[i], Math.max(min[i], v));
-    }
-
     /** The number of buckets held over all columns (a bucket is one long): the memory beside the fixed ~100 B per column. */
     public long bucketsHeld() {
         long n = 0;
-        for (int i = 0; i < dimensions; i++) {
-            n += positive[i].length + negative[i].length;
+        for (long[] a : counts) {
+            n += a.length;
         }
         return n;
     }

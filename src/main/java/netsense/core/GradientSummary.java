@@ -82,7 +82,7 @@ public final class GradientSummary implements Serializable {
         this.gradient = new Moments(dimensions);
         this.scalars = new Moments(SCALARS);
         this.sketches = new QuantileSketch[SCALARS];
-        this.quantiles = new DimensionQuantiles(dimensions);
+        this.quantiles = new DimensionQuantiles(dimensions, false); // the extremes are the moments'
         for (int i = 0; i < SCALARS; i++) {
             sketches[i] = new QuantileSketch(SKETCH_K);
         }
@@ -379,13 +379,17 @@ public final class GradientSummary implements Serializable {
      */
     public Quantiles quantiles(int index) {
         java.util.Objects.checkIndex(index, dimensions);
-        double[] q = quantiles.quantiles(index, QUANTILE_RANKS);
+        double[] q = new double[QUANTILE_RANKS.length];
+        for (int k = 0; k < q.length; k++) {
+            q[k] = vectorQuantile(index, QUANTILE_RANKS[k]);
+        }
         return new Quantiles(nullable(q[0]), nullable(q[1]), nullable(q[2]), nullable(q[3]), nullable(q[4]));
     }
 
     /** The quantile of rank {@code rank} in [0, 1] of the vector's entry {@code index}, as {@link #quantiles(int)}; NaN without rows. */
     public double vectorQuantile(int index, double rank) {
-        return quantiles.quantile(index, rank);
+        java.util.Objects.checkIndex(index, dimensions);
+        return count() == 0 ? Double.NaN : quantiles.quantile(index, rank, gradient.min(index), gradient.max(index));
     }
 
     /** Whether the rows came with their inputs (then {@link #input(int)} has figures). */

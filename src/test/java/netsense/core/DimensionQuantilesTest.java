@@ -252,6 +252,30 @@ class DimensionQuantilesTest {
         }
     }
 
+    /** Without extremes kept, the same quantiles when the extremes are given. */
+    @Test
+    void extremesGivenInstead() {
+        Random rnd = new Random(12);
+        int rows = 3000;
+        double[][] c = columns(rnd, rows);
+        DimensionQuantiles with = new DimensionQuantiles(c.length);
+        DimensionQuantiles without = new DimensionQuantiles(c.length, false);
+        with.addBlock(rowMajor(c, 0, rows), 0, rows);
+        without.addBlock(rowMajor(c, 0, rows), 0, rows);
+        for (int i = 0; i < c.length; i++) {
+            double lo = Arrays.stream(c[i]).min().getAsDouble() + 0.0;
+            double hi = Arrays.stream(c[i]).max().getAsDouble() + 0.0;
+            assertEquals(lo, with.min(i));
+            assertEquals(hi, with.max(i));
+            for (double p : RANKS) {
+                assertEquals(with.quantile(i, p), without.quantile(i, p, lo, hi), "column " + i + " p " + p);
+            }
+        }
+        assertEquals("these quantiles keep no extremes: give them",
+                assertThrows(IllegalStateException.class, () -> without.quantile(0, 0.5)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> with.merge(without));
+    }
+
     @Test
     void mergeRefusesOtherWidths() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
