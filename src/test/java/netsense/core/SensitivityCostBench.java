@@ -65,6 +65,17 @@ public final class SensitivityCostBench {
             System.out.printf("bootstrap B = %d, n1 = %d: %.0f ns per row (%.2f ns per replicate × dimension)%n",
                     replicates, n1, (t1 - t0) / (double) bootRows, (t1 - t0) / (double) bootRows / replicates / n1);
 
+            double[] w = new double[replicates];
+            double check = 0;
+            t0 = CPU.getCurrentThreadCpuTime();
+            for (long r = 0; r < bootRows; r++) {
+                BootstrapSummary.drawWeights(42, r, replicates, w, 0, 1.0);
+                check += w[(int) (r % replicates)];
+            }
+            t1 = CPU.getCurrentThreadCpuTime();
+            System.out.printf("  of which the weights: %.0f ns per row (mean weight %.3f)%n",
+                    (t1 - t0) / (double) bootRows, check / bootRows);
+
             long sumRows = 2_000_000;
             double[] norms = new double[3 * block];
             GradientSummary plain = new GradientSummary(n1);
