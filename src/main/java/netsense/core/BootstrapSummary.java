@@ -509,8 +509,8 @@ public final class BootstrapSummary implements Serializable {
             System.arraycopy(nu, 0, sorted, 0, dimensions);
             Arrays.sort(sorted);
             for (int i = 0; i < dimensions; i++) {
-                int below = lowerBound(sorted, nu[i]);
-                int upTo = upperBound(sorted, nu[i]);
+                int below = countBelow(sorted, nu[i], false);
+                int upTo = countBelow(sorted, nu[i], true);
                 // 1 + (the number larger) + (the number of ties besides itself)/2
                 ranks[i][k] = 1 + (dimensions - upTo) + (upTo - below - 1) / 2.0;
             }
@@ -522,26 +522,14 @@ public final class BootstrapSummary implements Serializable {
         return ranks;
     }
 
-    private static int lowerBound(double[] sorted, double v) {
+    /** The number of values of {@code sorted} below v, or at or below v when {@code orEqual}. */
+    private static int countBelow(double[] sorted, double v, boolean orEqual) {
         int lo = 0;
         int hi = sorted.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (Double.compare(sorted[mid], v) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static int upperBound(double[] sorted, double v) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Double.compare(sorted[mid], v) <= 0) {
+            int c = Double.compare(sorted[mid], v);
+            if (c < 0 || (orEqual && c == 0)) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -233,16 +229,6 @@ class BootstrapSummaryTest {
         }
     }
 
-    static BootstrapSummary roundTrip(BootstrapSummary s) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(s);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (BootstrapSummary) in.readObject();
-        }
-    }
-
     /** The same seed and keys: the same intervals from one part and from 17 (of random blocks, through serialisation). */
     @Test
     void oneOrSeventeenPartsGiveTheSameIntervals() throws Exception {
@@ -256,7 +242,7 @@ class BootstrapSummaryTest {
         BootstrapSummary one = summary(100, 77, keys, y, g, 0, n, 1000);
         BootstrapSummary merged = new BootstrapSummary(100, DIMS, 77);
         for (int p = 0; p < 17; p++) {
-            merged.merge(roundTrip(summary(100, 77, keys, y, g, p * n / 17, (p + 1) * n / 17, 1 + rnd.nextInt(400))));
+            merged.merge(GroupedSummariesTest.roundTrip(summary(100, 77, keys, y, g, p * n / 17, (p + 1) * n / 17, 1 + rnd.nextInt(400))));
         }
         assertEquals(one.rows(), merged.rows());
         sameIntervals(one.intervals(0.95, c), merged.intervals(0.95, c), 1e-13);

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -239,14 +235,7 @@ class DimensionQuantilesTest {
         }
         assertTrue(q.bucketsHeld() <= 3L * 2 * DimensionQuantiles.MAX_BUCKETS_PER_SIGN, "" + q.bucketsHeld());
         assertEquals(2 * 672 * 8 * 10_000L, DimensionQuantiles.maxBucketBytes(10_000));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(q);
-        }
-        DimensionQuantiles back;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            back = (DimensionQuantiles) in.readObject();
-        }
+        DimensionQuantiles back = GroupedSummariesTest.roundTrip(q);
         for (double p : RANKS) {
             assertEquals(q.quantile(2, p), back.quantile(2, p));
         }

@@ -63,16 +63,15 @@ class GroupedSummariesTest {
 
     @Test
     void eachGroupEqualsASummaryOfItsRowsAlone() throws Exception {
-        Random rnd = new Random(61);
         int rows = 6000;
-        double[][] gr = GradientSummaryTest.data(rnd, rows);
-        double[][] xr = GradientSummaryTest.data(rnd, rows);
-        double[] g = WeightedSummaryTest.flat(gr, 0, rows);
-        double[] x = WeightedSummaryTest.flat(xr, 0, rows);
-        double[] y = new double[rows];
+        SummaryInputsTest.Rows data = SummaryInputsTest.Rows.of(61, rows);
+        Random rnd = data.rnd();
+        double[] g = WeightedSummaryTest.flat(data.g(), 0, rows);
+        double[] x = WeightedSummaryTest.flat(data.x(), 0, rows);
+        double[] y = data.y();
         String[] keys = new String[rows];
         for (int r = 0; r < rows; r++) {
-            y[r] = rnd.nextGaussian() * (1 + r % 3);
+            y[r] *= 1 + r % 3;
             keys[r] = KEYS[Math.min(KEYS.length - 1, (int) Math.floor(Math.abs(rnd.nextGaussian()) * 2.5))];
         }
         keys[rows - 1] = "single"; // a group of one row

@@ -21,6 +21,20 @@ class SummaryInputsTest {
         return WeightedSummaryTest.flat(rows, from, to);
     }
 
+    /** Vectors g and inputs x of GradientSummaryTest's kinds, and outputs y ~ N(0, 1), of one seed. */
+    record Rows(double[][] g, double[][] x, double[] y, Random rnd) {
+        static Rows of(long seed, int rows) {
+            Random rnd = new Random(seed);
+            double[][] g = GradientSummaryTest.data(rnd, rows);
+            double[][] x = GradientSummaryTest.data(rnd, rows);
+            double[] y = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                y[r] = rnd.nextGaussian();
+            }
+            return new Rows(g, x, y, rnd);
+        }
+    }
+
     static GradientSummary withInputs(double[][] g, double[][] x, double[] y, int from, int to, int block) {
         GradientSummary s = new GradientSummary(DIMS);
         for (int start = from; start < to; start += block) {
@@ -64,11 +78,12 @@ class SummaryInputsTest {
 
     @Test
     void randomSplitsGiveTheExactFigures() {
-        Random rnd = new Random(31);
         int rows = 3000;
-        double[][] g = GradientSummaryTest.data(rnd, rows);
-        double[][] x = GradientSummaryTest.data(rnd, rows);
-        double[] y = new double[rows];
+        Rows data = Rows.of(31, rows);
+        Random rnd = data.rnd();
+        double[][] g = data.g();
+        double[][] x = data.x();
+        double[] y = data.y();
         GradientSummary merged = new GradientSummary(DIMS);
         int from = 0;
         while (from < rows) {
@@ -107,14 +122,11 @@ class SummaryInputsTest {
     /** Inputs add figures and change none: every other figure is the same, bit for bit, with or without them. */
     @Test
     void theOtherFiguresAreUnchanged() throws Exception {
-        Random rnd = new Random(32);
         int rows = 5000;
-        double[][] g = GradientSummaryTest.data(rnd, rows);
-        double[][] x = GradientSummaryTest.data(rnd, rows);
-        double[] y = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            y[r] = rnd.nextGaussian();
-        }
+        Rows data = Rows.of(32, rows);
+        double[][] g = data.g();
+        double[][] x = data.x();
+        double[] y = data.y();
         GradientSummary with = withInputs(g, x, y, 0, rows, 333);
         GradientSummary without = new GradientSummary(DIMS);
         GradientSummaryTest.addAll(without, g, y, 0, rows, 333);
@@ -136,11 +148,12 @@ class SummaryInputsTest {
     /** A row of weight w is w copies of itself, for the inputs as for the rest. */
     @Test
     void weightedInputsAreRepeatedRows() {
-        Random rnd = new Random(33);
         int rows = 700;
-        double[][] g = GradientSummaryTest.data(rnd, rows);
-        double[][] x = GradientSummaryTest.data(rnd, rows);
-        double[] y = new double[rows];
+        Rows data = Rows.of(33, rows);
+        Random rnd = data.rnd();
+        double[][] g = data.g();
+        double[][] x = data.x();
+        double[] y = data.y();
         double[] w = WeightedSummaryTest.poisson(rnd, rows);
         GradientSummary weighted = new GradientSummary(DIMS);
         for (int start = 0; start < rows; start += 64) {
