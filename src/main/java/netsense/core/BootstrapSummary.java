@@ -40,9 +40,9 @@ import java.util.List;
  * (dimensions of identical columns tie in every split, as each block treats every column alike).
  *
  * <p><b>Memory</b> ({@link #memoryBytes}): 8 bytes × (6·B·n for the totals, 3·B·(n + 1) for one
- * block's product, 3·B for the outputs, and a block of at most 256 rows of the stacked figures
- * and weights): about 72·B·n bytes — 230 KB for B = 200, n = 16; 144 MB for B = 200,
- * n = 10,000. {@link #fits} says whether (B, n) stays within a limit ({@link #DEFAULT_MEMORY_LIMIT},
+ * block's product, 3·B for the outputs, and R·(3n + 3 + B) for a chunk of R ≤ 256 rows of the
+ * stacked figures and weights, R·(3n + 3) ≤ 2^20): about 72·B·n bytes plus the chunk — 754 KB for
+ * B = 200, n = 16; 152 MB for B = 200, n = 10,000. {@link #fits} says whether (B, n) stays within a limit ({@link #DEFAULT_MEMORY_LIMIT},
  * 256 MB per task); the job refuses beyond it. Serialised, the totals take 48·B·n bytes.
  * Computing the intervals ({@link #intervals}) takes 8·B·n bytes more, once.
  *
