@@ -27,9 +27,20 @@ import java.io.Serializable;
  * count; {@link #count()} is the number of rows of weight &gt; 0 and {@link #weight()} is W.
  * Unweighted rows are rows of weight 1: the unweighted methods give the same figures, bit for
  * bit, as they did before weights existed.
+ *
+ * <p><b>Inputs and quantiles</b> (issue "global sensitivity"). The entries that also take the
+ * rows' inputs x ({@link #addBlock(double[], int, double[], int, int, double[], double[], int)},
+ * {@link #addWeightedBlock(double[], int, double[], int, double[], int, int, double[], double[], int)})
+ * keep per input dimension the mean, sample std, min and max of x_i ({@link #input(int)}), with the
+ * same {@link Moments} as the vector's. A summary takes inputs with every block or with none
+ * ({@link #hasInputs()}); the figures of the vector, output and norms are the same either way,
+ * bit for bit. Every entry also feeds per-dimension histograms of the vector's entries
+ * ({@link DimensionQuantiles}): {@link #quantiles(int)} gives p05 … p95 within
+ * {@link DimensionQuantiles#RELATIVE_ACCURACY} of the exact values, the same whatever the split
+ * and the order of merges; at most {@link DimensionQuantiles#maxBucketBytes(int)} bytes.
  */
 public final class GradientSummary implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     /** The sketches' accuracy parameter k: normalised rank error about 0.07 %. */
     public static final int SKETCH_K = 4000;
@@ -61,6 +72,8 @@ public final class GradientSummary implements Serializable {
     private final Moments gradient;
     private final Moments scalars;         // columns indexed by Scalar
     private final QuantileSketch[] sketches;  // indexed by Scalar
+    private final DimensionQuantiles quantiles; // of the vector's entries
+    private Moments inputs;                     // of x; null while no block came with inputs
     private transient double[] rowScalars;
 
     /** An empty summary of gradients with {@code dimensions} entries. */
@@ -69,6 +82,7 @@ public final class GradientSummary implements Serializable {
         this.gradient = new Moments(dimensions);
         this.scalars = new Moments(SCALARS);
         this.sketches = new QuantileSketch[SCALARS];
+        this.quantiles = new DimensionQuantiles(dimensions, false); // the extremes are the moments'
         for (int i = 0; i < SCALARS; i++) {
             sketches[i] = new QuantileSketch(SKETCH_K);
         }
@@ -143,7 +157,71 @@ public final class GradientSummary implements Serializable {
      * @param norms Modified unless null: {@code rows × 3} from 0, each row's L1, L2 and L∞ norm
      */
     public void addBlock(double[] outputs, int outOff, double[] gradients, int gradOff, int rows, double[] norms) {
-        addWithNorms(outputs, outOff, gradients, gradOff, rows, null, 0, norms);
+        addWithNorms(outputs, outOff, gradients, gradOff, rows, null, 0, norms, null, 0);
+    }
+
+    /**
+     * As {@link #addBlock(double[], int, double[], int, int, double[])}, and also the rows' inputs
+     * x, row-major ({@code rows × dimensions}) from {@code inOff}, for {@link #input(int)}. The
+     * inputs must be finite, and a summary takes inputs with every block or with none
+     * ({@link IllegalArgumentException}, {@link IllegalStateException}; nothing is added).
+     *
+     * @param outputs Not modified: {@code rows} outputs from {@code outOff}
+     * @param vectors Not modified: {@code rows × dimensions} from {@code vecOff}, each row's vector (gradient or attribution)
+     * @param norms   Modified unless null: {@code rows × 3} from 0, each row's L1, L2 and L∞ norm
+     * @param inputs  Not modified: {@code rows × dimensions} from {@code inOff}; null: as without inputs
+     */
+    public void addBlock(double[] outputs, int outOff, double[] vectors, int vecOff, int rows, double[] norms,
+                         double[] inputs, int inOff) {
+        addWithNorms(outputs, outOff, vectors, vecOff, rows, null, 0, norms, inputs, inOff);
+    }
+
+    /**
+     * As {@link #addWeightedBlock(double[], int, double[], int, double[], int, int, double[])} with
+     * the rows' inputs, as {@link #addBlock(double[], int, double[], int, int, double[], double[], int)}:
+     * the input figures are weighted as the others.
+     *
+     * @param inputs Not modified: {@code rows × dimensions} from {@code inOff}; null: as without inputs
+     */
+    public void addWeightedBlock(double[] outputs, int outOff, double[] vectors, int vecOff, double[] weights,
+                                 int weightOff, int rows, double[] norms, double[] inputs, int inOff) {
+        java.util.Objects.checkFromIndexSize(weightOff, rows, weights.length);
+        for (int r = 0; r < rows; r++) {
+            double w = weights[weightOff + r];
+            if (!(w >= 0 && w == Math.rint(w) && w < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("row " + r + ": weight " + w
+                        + " is not a frequency weight (a whole number, 0 or more)");
+            }
+        }
+        addWithNorms(outputs, outOff, vectors, vecOff, rows, weights, weightOff, norms, inputs, inOff);
+    }
+
+    /**
+     * Refuses inputs that are not finite, or that come to a summary of rows without them, and
+     * rows without inputs that come to a summary of rows with them; makes the inputs' moments.
+     */
+    private void checkInputs(double[] x, int off, int rows) {
+        if (x == null) {
+            if (inputs != null) {
+                throw new IllegalStateException("this block came without inputs, the rows before it with them:"
+                        + " a summary takes inputs with every block or with none");
+            }
+            return;
+        }
+        java.util.Objects.checkFromIndexSize(off, rows * dimensions, x.length);
+        if (inputs == null && count() > 0) {
+            throw new IllegalStateException("inputs came with this block but not with the " + count()
+                    + " rows before it: a summary takes inputs with every block or with none");
+        }
+        for (int k = 0; k < rows * dimensions; k++) {
+            if (!Double.isFinite(x[off + k])) {
+                throw new IllegalArgumentException("row " + k / dimensions + ": input " + k % dimensions
+                        + " is not finite (" + x[off + k] + ")");
+            }
+        }
+        if (inputs == null) {
+            inputs = new Moments(dimensions);
+        }
     }
 
     /**
@@ -160,7 +238,7 @@ public final class GradientSummary implements Serializable {
         for (int r = 0; r < rows; r++) {
             System.arraycopy(norms, 3 * r, s, SCALARS * r + Scalar.L1.ordinal(), 3);
         }
-        add(outputs, outOff, gradients, gradOff, rows, s, null, 0);
+        add(outputs, outOff, gradients, gradOff, rows, s, null, 0, null, 0);
     }
 
     /**
@@ -173,26 +251,18 @@ public final class GradientSummary implements Serializable {
      */
     public void addWeightedBlock(double[] outputs, int outOff, double[] gradients, int gradOff, double[] weights,
                                  int weightOff, int rows, double[] norms) {
-        java.util.Objects.checkFromIndexSize(weightOff, rows, weights.length);
-        for (int r = 0; r < rows; r++) {
-            double w = weights[weightOff + r];
-            if (!(w >= 0 && w == Math.rint(w) && w < Double.POSITIVE_INFINITY)) {
-                throw new IllegalArgumentException("row " + r + ": weight " + w
-                        + " is not a frequency weight (a whole number, 0 or more)");
-            }
-        }
-        addWithNorms(outputs, outOff, gradients, gradOff, rows, weights, weightOff, norms);
+        addWeightedBlock(outputs, outOff, gradients, gradOff, weights, weightOff, rows, norms, null, 0);
     }
 
     /** Computes each row's norms into the scratch, adds the rows, and hands the norms back unless null. */
     private void addWithNorms(double[] outputs, int outOff, double[] gradients, int gradOff, int rows,
-                              double[] weights, int weightOff, double[] norms) {
+                              double[] weights, int weightOff, double[] norms, double[] x, int xOff) {
         java.util.Objects.checkFromIndexSize(gradOff, rows * dimensions, gradients.length);
         double[] s = scratch(rows);
         for (int r = 0; r < rows; r++) {
             rowNorms(gradients, gradOff + r * dimensions, dimensions, s, SCALARS * r + Scalar.L1.ordinal());
         }
-        add(outputs, outOff, gradients, gradOff, rows, s, weights, weightOff);
+        add(outputs, outOff, gradients, gradOff, rows, s, weights, weightOff, x, xOff);
         if (norms != null) {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(s, SCALARS * r + Scalar.L1.ordinal(), norms, 3 * r, 3);
@@ -208,11 +278,11 @@ public final class GradientSummary implements Serializable {
     }
 
     /**
-     * Adds the rows whose norms are in s (SCALARS per row), with their weights unless null;
-     * refuses non-finite norms before adding anything.
+     * Adds the rows whose norms are in s (SCALARS per row), with their weights unless null and
+     * their inputs x unless null; refuses non-finite norms and bad inputs before adding anything.
      */
     private void add(double[] outputs, int outOff, double[] gradients, int gradOff, int rows, double[] s,
-                     double[] weights, int weightOff) {
+                     double[] weights, int weightOff, double[] x, int xOff) {
         java.util.Objects.checkFromIndexSize(outOff, rows, outputs.length);
         for (int r = 0; r < rows; r++) {
             for (int c = Scalar.L1.ordinal(); c <= Scalar.LINF.ordinal(); c++) {
@@ -224,6 +294,7 @@ public final class GradientSummary implements Serializable {
             }
             s[SCALARS * r + Scalar.OUTPUT.ordinal()] = outputs[outOff + r];
         }
+        checkInputs(x, xOff, rows);
         for (int r = 0; r < rows; r++) {
             long times = weights == null ? 1 : (long) weights[weightOff + r];
             for (int c = 0; c < SCALARS; c++) {
@@ -234,6 +305,10 @@ public final class GradientSummary implements Serializable {
         }
         gradient.addBlock(gradients, gradOff, rows, weights, weightOff);
         scalars.addBlock(s, 0, rows, weights, weightOff);
+        quantiles.addBlock(gradients, gradOff, rows, weights, weightOff);
+        if (x != null) {
+            inputs.addBlock(x, xOff, rows, weights, weightOff);
+        }
     }
 
     /** "L1", "L2" or "L∞". */
@@ -258,13 +333,26 @@ public final class GradientSummary implements Serializable {
     /**
      * Adds every row of {@code other} to this summary and returns this. Not modified: other.
      * Every figure but the quantiles is the same, to far below 1e-9, whatever the order of
-     * merges; the quantiles are the same for the same order (KLL sketches depend on it).
+     * merges; the norms' quantiles are the same for the same order (KLL sketches depend on it),
+     * the vector's ({@link #quantiles(int)}) for any order. Summaries with inputs merge only with
+     * summaries with inputs or of no rows ({@link IllegalStateException} otherwise, nothing merged).
      */
     public GradientSummary merge(GradientSummary other) {
         if (other.dimensions != dimensions) {
             throw new IllegalArgumentException("dimension mismatch: expecting " + dimensions + " but got "
                     + other.dimensions);
         }
+        if ((inputs == null && count() > 0 && other.inputs != null)
+                || (other.inputs == null && other.count() > 0 && inputs != null)) {
+            throw new IllegalStateException("cannot merge a summary with inputs and one of rows without them");
+        }
+        if (other.inputs != null) {
+            if (inputs == null) {
+                inputs = new Moments(dimensions);
+            }
+            inputs.merge(other.inputs);
+        }
+        quantiles.merge(other.quantiles);
         gradient.merge(other.gradient);
         scalars.merge(other.scalars);
         for (int i = 0; i < SCALARS; i++) {
@@ -279,6 +367,47 @@ public final class GradientSummary implements Serializable {
         return new DimensionStats(index, nullable(gradient.mean(index)), nullable(gradient.meanAbs(index)),
                 nullable(gradient.meanSquare(index)), nullable(gradient.std(index)),
                 nullable(gradient.min(index)), nullable(gradient.max(index)));
+    }
+
+    /** The ranks of the vector's quantiles in summary.json: p05, p25, p50, p75, p95. */
+    private static final double[] QUANTILE_RANKS = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+    /**
+     * p05, p25, p50, p75 and p95 of the vector's entry {@code index} (0-based) over the rows,
+     * each within {@link DimensionQuantiles#RELATIVE_ACCURACY} of the exact value of its rank
+     * (see {@link DimensionQuantiles}); null when there are no rows.
+     */
+    public Quantiles quantiles(int index) {
+        java.util.Objects.checkIndex(index, dimensions);
+        double[] q = new double[QUANTILE_RANKS.length];
+        for (int k = 0; k < q.length; k++) {
+            q[k] = vectorQuantile(index, QUANTILE_RANKS[k]);
+        }
+        return new Quantiles(nullable(q[0]), nullable(q[1]), nullable(q[2]), nullable(q[3]), nullable(q[4]));
+    }
+
+    /** The quantile of rank {@code rank} in [0, 1] of the vector's entry {@code index}, as {@link #quantiles(int)}; NaN without rows. */
+    public double vectorQuantile(int index, double rank) {
+        java.util.Objects.checkIndex(index, dimensions);
+        return count() == 0 ? Double.NaN : quantiles.quantile(index, rank, gradient.min(index), gradient.max(index));
+    }
+
+    /** Whether the rows came with their inputs (then {@link #input(int)} has figures). */
+    public boolean hasInputs() {
+        return inputs != null;
+    }
+
+    /**
+     * Mean, sample standard deviation (n − 1, or W − 1 weighted) and extremes of the input x_i,
+     * {@code index} 0-based, over the rows; null figures without inputs or rows (and std of one row).
+     */
+    public InputStats input(int index) {
+        java.util.Objects.checkIndex(index, dimensions);
+        if (inputs == null) {
+            return new InputStats(index, null, null, null, null);
+        }
+        return new InputStats(index, nullable(inputs.mean(index)), nullable(inputs.std(index)),
+                nullable(inputs.min(index)), nullable(inputs.max(index)));
     }
 
     /** The distribution of the output or of a norm over the rows, as its sketch holds it. A live view. */
@@ -325,6 +454,12 @@ public final class GradientSummary implements Serializable {
 
     /** Mean, sample standard deviation and extremes; null where undefined. */
     public record Spread(Double mean, Double std, Double min, Double max) {}
+
+    /** One input dimension x_i: mean, sample std, min, max; null where undefined. */
+    public record InputStats(int index, Double mean, Double std, Double min, Double max) {}
+
+    /** The quantiles of a vector entry over the rows (summary.json's "quantiles"); null without rows. */
+    public record Quantiles(Double p05, Double p25, Double p50, Double p75, Double p95) {}
 
     /** A norm's {@link Spread} and its approximate quantiles. */
     public record NormStats(Spread spread, Double p50, Double p90, Double p99) {}

@@ -19,6 +19,15 @@ public final class KeyedRandom {
         return mix(z ^ d);
     }
 
+    /**
+     * The first three parts of a key mixed: {@code bits(a, b, c, d) == mix(prefix(a, b, c) ^ d)}
+     * for every d, so that many numbers of one (a, b, c) — a row's bootstrap weights, say — cost
+     * one {@link #mix} each.
+     */
+    public static long prefix(long a, long b, long c) {
+        return mix(mix(mix(a ^ 0x9E3779B97F4A7C15L) ^ b) ^ c);
+    }
+
     /** SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijection of the 64-bit integers. */
     public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
