@@ -232,13 +232,24 @@ public final class GradientSummary implements Serializable {
      */
     public void addBlockWithNorms(double[] outputs, int outOff, double[] gradients, int gradOff, int rows,
                                   double[] norms) {
+        addBlockWithNorms(outputs, outOff, gradients, gradOff, rows, norms, null, 0);
+    }
+
+    /**
+     * As {@link #addBlockWithNorms(double[], int, double[], int, int, double[])}, and also the rows'
+     * inputs x as {@link #addBlock(double[], int, double[], int, int, double[], double[], int)} takes them.
+     *
+     * @param inputs Not modified: {@code rows × dimensions} from {@code inOff}; null: as without inputs
+     */
+    public void addBlockWithNorms(double[] outputs, int outOff, double[] gradients, int gradOff, int rows,
+                                  double[] norms, double[] inputs, int inOff) {
         java.util.Objects.checkFromIndexSize(gradOff, rows * dimensions, gradients.length);
         java.util.Objects.checkFromIndexSize(0, rows * 3, norms.length);
         double[] s = scratch(rows);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(norms, 3 * r, s, SCALARS * r + Scalar.L1.ordinal(), 3);
         }
-        add(outputs, outOff, gradients, gradOff, rows, s, null, 0, null, 0);
+        add(outputs, outOff, gradients, gradOff, rows, s, null, 0, inputs, inOff);
     }
 
     /**

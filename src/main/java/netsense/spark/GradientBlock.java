@@ -16,7 +16,7 @@ import org.apache.spark.sql.types.DataTypes;
  * library: each row's features (and, where the method needs them, its key and baseline) are
  * read and judged as they are staged ({@link FeatureRows}), then {@link #compute()} runs the
  * method ({@link Attribution}) over the staged rows, judges each result and moves the good
- * rows to the front, in order, with their outputs, vectors, norms and completeness gaps —
+ * rows to the front, in order, with their inputs, keys, outputs, vectors, norms and completeness gaps —
  * J of each a row, J = 1 or the network's output count ({@code --output-index all}). The
  * arrays are allocated once; a block allocates nothing per row. One instance per task.
  */
@@ -26,7 +26,6 @@ final class GradientBlock {
     private final int outputs;          // J
     private final Attribution method;
     private final MethodPlan plan;
-    private final boolean noisy;
     private final double[] x;
     private final double[] baselines;   // a row's own x', when the baseline is a column
     private final long[] keys;
@@ -50,7 +49,6 @@ final class GradientBlock {
         this.plan = plan;
         this.outputs = plan.outputsPerRow(nL);
         this.method = new Attribution(kernel, width, nL, plan.allOutputs(), plan.attribution());
-        this.noisy = plan.attribution().method().noisy();
         this.x = new double[capacity * width];
         this.baselines = plan.baselineColumn() ? new double[capacity * width] : null;
         this.keys = new long[capacity];
@@ -110,7 +108,7 @@ final class GradientBlock {
         if (fault == null && baselines != null) {
             fault = FeatureRows.baselineFault(FeatureRows.read(baseline, baselines, staged * width, width));
         }
-        if (fault == null && noisy) {
+        if (fault == null) { // every method's rows are keyed: noise, bootstrap weights and the sample
             keys[staged] = id == null ? KeyedRandom.ofFeatures(x, staged * width, width) : keyOf(id);
         }
         return staged(fault);
@@ -127,7 +125,7 @@ final class GradientBlock {
             fault = FeatureRows.baselineFault(InternalRows.readFeatures(row, baseOrdinal, baselines, staged * width,
                     width));
         }
-        if (fault == null && noisy) {
+        if (fault == null) { // every method's rows are keyed: noise, bootstrap weights and the sample
             keys[staged] = idOrdinal < 0 || row.isNullAt(idOrdinal) ? KeyedRandom.ofFeatures(x, staged * width, width)
                     : internalKey(row, idOrdinal, idType, x, staged * width, width);
         }
@@ -239,6 +237,8 @@ final class GradientBlock {
                 System.arraycopy(results, r * outputs, results, good * outputs, outputs);
                 System.arraycopy(deltas, r * outputs, deltas, good * outputs, outputs);
                 System.arraycopy(vectors, r * stride, vectors, good * stride, stride);
+                System.arraycopy(x, r * width, x, good * width, width); // the method is done with x
+                keys[good] = keys[r];
             }
             good++;
         }
@@ -263,6 +263,20 @@ final class GradientBlock {
     /** After {@link #compute()}: the good rows' vectors, J × n1 a row from 0 (not to be modified). */
     double[] vectors() {
         return vectors;
+    }
+
+    /** After {@link #compute()}: the good rows' inputs x, n1 a row from 0 (not to be modified). */
+    double[] inputs() {
+        return x;
+    }
+
+    /**
+     * After {@link #compute()}: the good rows' keys, one a row from 0 (not to be modified): the
+     * row's id (an integral id itself, a string id a hash of its bytes) or, without one, a hash of
+     * its features ({@link KeyedRandom#ofFeatures}).
+     */
+    long[] keys() {
+        return keys;
     }
 
     /** After {@link #compute()}: the L1, L2 and L∞ norm of each good row's J vectors, 3 J a row from 0. */

@@ -74,6 +74,7 @@ public final class GradientJob {
 
     static final String FILE_ALIAS = "__netsense_file";
     static final String BASELINE_ALIAS = "__netsense_baseline";
+    static final String GROUP_ALIAS = "__netsense_group";
 
     /**
      * What the job is asked to do; {@link #builder} names what differs from the defaults.
@@ -83,7 +84,8 @@ public final class GradientJob {
     public record Options(String model, String input, String output, String featuresCol, List<String> featureCols,
                           String idCol, List<String> keepCols, Integer outputIndex, Mode mode, boolean overwrite,
                           int blockRows, BlockKernel.Precision precision, boolean ignoreCorruptFiles,
-                          KernelFactory kernels, VectorType vectorType, MethodOptions method, boolean allOutputs) {
+                          KernelFactory kernels, VectorType vectorType, MethodOptions method, boolean allOutputs,
+                          GlobalOptions global) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(input, "input");
@@ -97,6 +99,7 @@ public final class GradientJob {
             kernels = kernels == null ? KernelFactory.NETSENSE : kernels;
             vectorType = vectorType == null ? VectorType.DOUBLE : vectorType;
             method = method == null ? MethodOptions.gradient() : method;
+            global = global == null ? GlobalOptions.defaults() : global;
         }
 
         /** The defaults for everything but the three paths. */
@@ -125,6 +128,7 @@ public final class GradientJob {
             b.vectorType = vectorType;
             b.method = method;
             b.allOutputs = allOutputs;
+            b.global = global;
             return b;
         }
     }
@@ -148,6 +152,7 @@ public final class GradientJob {
         private VectorType vectorType;
         private MethodOptions method;
         private boolean allOutputs;
+        private GlobalOptions global;
 
         private Builder(String model, String input, String output) {
             this.model = model;
@@ -236,9 +241,16 @@ public final class GradientJob {
             return this;
         }
 
+        /** The DGSM bound, bootstrap, groups and sample (SPEC, "Global sensitivity"); default {@link GlobalOptions#defaults()}. */
+        public Builder global(GlobalOptions g) {
+            this.global = g;
+            return this;
+        }
+
         public Options build() {
             return new Options(model, input, output, featuresCol, featureCols, idCol, keepCols, outputIndex, mode,
-                    overwrite, blockRows, precision, ignoreCorruptFiles, kernels, vectorType, method, allOutputs);
+                    overwrite, blockRows, precision, ignoreCorruptFiles, kernels, vectorType, method, allOutputs,
+                    global);
         }
     }
 
@@ -246,7 +258,7 @@ public final class GradientJob {
     public record Result(String output, SummaryJson.Rows rows, Map<String, Long> rejectedByKind, Network network,
                          int outputIndex, GradientSummary summary, List<String> dimensionNames, Mode mode,
                          BlockKernel.Precision precision, double seconds, String master, String sparkVersion,
-                         SummaryJson.Vectors vectors) {
+                         SummaryJson.Vectors vectors, SummaryJson.Global global) {
         public double rowsPerSecond() {
             return seconds > 0 ? rows.input() / seconds : Double.NaN;
         }
@@ -308,6 +320,9 @@ public final class GradientJob {
             projection.add(col(FeatureSource.quote(plan.baselineCol())).cast(DataTypes.createArrayType(DataTypes.DoubleType))
                     .as(BASELINE_ALIAS));
         }
+        if (plan.groupCol() != null) {
+            projection.add(col(FeatureSource.quote(plan.groupCol())).as(GROUP_ALIAS));
+        }
         if (ignoreCorrupt) { // rows read per file, to tell which files Spark skipped (skippedFiles)
             projection.add(functions.input_file_name().as(FILE_ALIAS));
         }
@@ -317,12 +332,13 @@ public final class GradientJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Network> shared = jsc.broadcast(net);
         JobTally counts;
+        Integer sampleRows = null;
         StructType rejectedSchema;
         MethodPlan method;
         try {
             int raw = features.rawColumns().size();
             RowLayout layout = new RowLayout(projected, carried.size(), raw, idCol == null ? -1 : carried.indexOf(idCol),
-                    idCol, ignoreCorrupt, plan.baselineCol() != null);
+                    idCol, ignoreCorrupt, plan.baselineCol() != null, plan.groupCol() != null);
             JavaRDD<InternalRow> internal = InternalRows.of(rows).toJavaRDD();
             MethodOptions methodOptions = options.method();
             netsense.core.ColumnMoments moments = null;
@@ -331,11 +347,12 @@ public final class GradientJob {
                 moments = InputMomentsPass.of(internal, layout.features(), n1);
             }
             method = MethodPlan.resolve(methodOptions, options.allOutputs(), n1, moments);
-            GradientPass.Settings settings =
-                    new GradientPass.Settings(outputIndex, options.mode(), blockRows, options.precision(), method);
+            JobTally.Extras extras = JobTally.Extras.of(options.global());
+            GradientPass.Settings settings = new GradientPass.Settings(outputIndex, options.mode(), blockRows,
+                    options.precision(), method, extras);
 
             TallyAccumulator tally = new TallyAccumulator(n1, method.outputsPerRow(net.outputWidth()),
-                    methodOptions.integrated());
+                    methodOptions.integrated(), extras);
             // unnamed: Spark keeps a named accumulator's value per task on the driver (a full tally each)
             spark.sparkContext().register(tally);
             StructType gradientSchema = gradientSchema(projected, carried.size(), options.vectorType(), methodOptions,
@@ -361,6 +378,11 @@ public final class GradientJob {
                 throw e;
             }
             counts = tally.value();
+            refuseTooManyGroups(counts);
+            if (counts.sample() != null) {
+                sampleRows = GlobalPass.writeSample(spark, counts.sample(), projected, carried.size(), gradientSchema,
+                        method.allOutputs(), n1, new Path(staging, "sample").toString());
+            }
             rejectedSchema = rejectedSchema(projected, carried.size() + raw);
             String rejectedPath = new Path(staging, "rejected").toString();
             if (options.mode() == Mode.PERMISSIVE && counts.rejected() > 0) {
@@ -387,24 +409,38 @@ public final class GradientJob {
         LOG.info("writing report.html and summary.json");
         SummaryJson.Vectors vectors = new SummaryJson.Vectors(method.describe(), method.allOutputs(),
                 counts.summaries(), counts.deltas());
+        SummaryJson.Global global = GlobalPass.figures(options.global(), plan.inputBounds(), plan.groupCol(), counts,
+                sampleRows);
         ReportHtml.Run facts = new ReportHtml.Run(net.shape(),
                 java.util.Arrays.stream(net.activations()).map(a -> a.id()).toList(), outputIndex,
                 net.parameterCount(), counted, counts.rejectedByKind(), options.mode().id(),
                 (System.nanoTime() - start) / 1e9, spark.sparkContext().master(), spark.version(), options.input(),
                 output.toString());
         try (OutputStream out = fs.create(new Path(staging, "report.html"), true)) {
-            out.write(ReportHtml.render(facts, vectors, names, skipped)
+            out.write(ReportHtml.render(facts, vectors, names, skipped, global, counts.sample())
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         SummaryJson.Precision precision =
                 new SummaryJson.Precision(options.precision().id(), counts.rowsRecomputedFloat64());
-        commit.commit(out -> SummaryJson.write(out, counted, precision, net, outputIndex, vectors, names, skipped));
+        commit.commit(out -> SummaryJson.write(out, counted, precision, net, outputIndex, vectors, names, skipped,
+                global));
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("done: {} rows, {} ok, {} rejected in {} s", counted.input(), counted.ok(), counted.rejected(),
                 String.format("%.1f", seconds));
         return new Result(output.toString(), counted, counts.rejectedByKind(), net, outputIndex, counts.summary(),
                 names, options.mode(), options.precision(), seconds, spark.sparkContext().master(), spark.version(),
-                vectors);
+                vectors, global);
+    }
+
+    /** More distinct group keys than --max-groups: refused (exit 2) before anything is committed. */
+    private void refuseTooManyGroups(JobTally counts) {
+        long keys = counts.tooManyGroups();
+        if (keys >= 0) {
+            GlobalOptions g = options.global();
+            throw new InvalidSetupException(String.format(java.util.Locale.ROOT, "--group-by %s: the input has %s%,d"
+                    + " distinct keys, more than --max-groups %,d; nothing written", g.groupBy(),
+                    counts.keysUncounted() ? "more than " : "", keys, g.maxGroups()));
+        }
     }
 
     static StructType gradientSchema(StructType projected, int carried, VectorType vectorType) {

@@ -34,10 +34,14 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
     /** What both passes compute: the output, what a bad row does, rows per block, the arithmetic, the method. */
-    record Settings(int outputIndex, Mode mode, int blockRows, BlockKernel.Precision precision, MethodPlan method)
-            implements java.io.Serializable {
+    record Settings(int outputIndex, Mode mode, int blockRows, BlockKernel.Precision precision, MethodPlan method,
+                    JobTally.Extras extras) implements java.io.Serializable {
         Settings(int outputIndex, Mode mode, int blockRows, BlockKernel.Precision precision) {
             this(outputIndex, mode, blockRows, precision, MethodPlan.gradient());
+        }
+
+        Settings(int outputIndex, Mode mode, int blockRows, BlockKernel.Precision precision, MethodPlan method) {
+            this(outputIndex, mode, blockRows, precision, method, JobTally.Extras.NONE);
         }
     }
 
@@ -77,7 +81,10 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
         private final int blockRows = settings.blockRows();
         private final int partition = partitionId();
         private final int outputs = settings.method().outputsPerRow(net.outputWidth());
-        private final JobTally local = new JobTally(n1, outputs, settings.method().options().integrated(), partition);
+        private final JobTally local = new JobTally(n1, outputs, settings.method().options().integrated(), partition,
+                settings.extras());
+        private final Object[] groupKeys = layout.hasGroup() ? new Object[blockRows] : null;
+        private final boolean payloads = settings.extras().sampleRows() > 0 && layout.carried() > 0;
         private final GradientBlock engine;
         private final UnsafeProjection carried = InternalRows.prefixCopier(layout.types(layout.carried()));
         private final InternalRow[] kept = new InternalRow[blockRows];
@@ -114,8 +121,13 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
                 RowFault fault = engine.stage(row, layout.features(), layout.baseline(), idOrdinal, idType);
                 if (fault != null) {
                     reject(row, fault);
-                } else if (layout.carried() > 0) {
+                    continue;
+                }
+                if (layout.carried() > 0) {
                     kept[engine.staged() - 1] = carried.apply(row).copy(); // the input row is reused by Spark
+                }
+                if (groupKeys != null) {
+                    groupKeys[engine.staged() - 1] = layout.groupKey(row);
                 }
             }
             local.countInput(read);
@@ -126,10 +138,14 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
                 if (fault != null) {
                     reject(kept[r], fault);
                 } else {
+                    if (groupKeys != null) {
+                        groupKeys[g] = groupKeys[r];
+                    }
                     kept[g++] = kept[r];
                 }
             }
-            local.addBlock(engine.outputs(), engine.vectors(), engine.norms(), engine.deltas(), good);
+            local.addBlock(engine.outputs(), engine.vectors(), engine.norms(), engine.deltas(), engine.inputs(),
+                    engine.keys(), groupKeys, payloads ? kept : null, good);
             return good;
         }
 

@@ -44,6 +44,66 @@ final class InternalRows {
         return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows, schema, false);
     }
 
+    /**
+     * The rows of {@code sample/} in Spark's compact form, for {@code schema} = {@code [carried...,
+     * features array<double>, output, vector]} (output a double, or an array of J; the vector an
+     * array of n1 doubles or floats, or J of them): the carried columns from each row's payload
+     * (a compact row of them; null without carried columns), x, the outputs and the vectors.
+     */
+    static java.util.List<InternalRow> sampleRows(java.util.List<netsense.core.BottomKSample.Row> rows,
+                                                  StructType schema, int carried, int outputs, int n1) {
+        UnsafeProjection compact = UnsafeProjection.create(schema);
+        DataType[] types = new DataType[carried];
+        for (int c = 0; c < carried; c++) {
+            types[c] = schema.fields()[c].dataType();
+        }
+        DataType vectorType = schema.fields()[carried + 2].dataType();
+        DataType element = ((org.apache.spark.sql.types.ArrayType) vectorType).elementType();
+        if (outputs > 1) {
+            element = ((org.apache.spark.sql.types.ArrayType) element).elementType();
+        }
+        boolean floats = element == DataTypes.FloatType;
+        java.util.List<InternalRow> out = new java.util.ArrayList<>(rows.size());
+        for (netsense.core.BottomKSample.Row r : rows) {
+            Object[] values = new Object[carried + 3];
+            InternalRow payload = (InternalRow) r.payload();
+            for (int c = 0; c < carried; c++) {
+                values[c] = payload.isNullAt(c) ? null : payload.get(c, types[c]);
+            }
+            values[carried] = new org.apache.spark.sql.catalyst.util.GenericArrayData(r.x());
+            if (outputs == 1) {
+                values[carried + 1] = r.outputs()[0] + 0.0;
+                values[carried + 2] = vectorData(r.vector(), 0, n1, floats);
+            } else {
+                double[] o = r.outputs().clone();
+                Object[] v = new Object[outputs];
+                for (int k = 0; k < outputs; k++) {
+                    o[k] += 0.0;
+                    v[k] = vectorData(r.vector(), k * n1, n1, floats);
+                }
+                values[carried + 1] = new org.apache.spark.sql.catalyst.util.GenericArrayData(o);
+                values[carried + 2] = new org.apache.spark.sql.catalyst.util.GenericArrayData(v);
+            }
+            out.add(compact.apply(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values)).copy());
+        }
+        return out;
+    }
+
+    private static ArrayData vectorData(double[] v, int off, int n, boolean floats) {
+        if (floats) {
+            float[] f = new float[n];
+            for (int j = 0; j < n; j++) {
+                f[j] = (float) v[off + j] + 0.0f;
+            }
+            return new org.apache.spark.sql.catalyst.util.GenericArrayData(f);
+        }
+        double[] d = new double[n];
+        for (int j = 0; j < n; j++) {
+            d[j] = v[off + j] + 0.0;
+        }
+        return new org.apache.spark.sql.catalyst.util.GenericArrayData(d);
+    }
+
     /** Copies of the first columns of rows, of these types: compact rows of their own (apply, then copy). */
     static UnsafeProjection prefixCopier(DataType[] types) {
         return UnsafeProjection.create(types);

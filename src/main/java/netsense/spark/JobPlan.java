@@ -33,10 +33,12 @@ import org.apache.spark.sql.types.StructType;
  * @param idCol   the id column, or null
  * @param output  the output folder, qualified
  * @param baselineCol integrated gradients' per-row baseline column as the input names it, or null
+ * @param groupCol    the {@code --group-by} column as the input names it, or null
+ * @param inputBounds the {@code --input-bounds} [a_i, b_i] of every dimension, or null
  */
 record JobPlan(GradientJob.Options options, Network network, int outputIndex, Dataset<Row> input,
                List<String> carried, String idCol, FeatureSource features, FileSystem fs, Path output,
-               int blockRows, boolean ignoreCorrupt, String baselineCol) {
+               int blockRows, boolean ignoreCorrupt, String baselineCol, String groupCol, double[][] inputBounds) {
     static final String READER_BATCH = "spark.sql.parquet.columnarReaderBatchSize";
     static final String IGNORE_CORRUPT = "spark.sql.files.ignoreCorruptFiles";
     static final String CODEC = "spark.sql.parquet.compression.codec";
@@ -88,6 +90,7 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             Configuration hadoop = spark.sparkContext().hadoopConfiguration();
             Network net = readModel(hadoop, options.model());
             options.method().validate();
+            options.global().validate();
             int outputIndex;
             if (options.allOutputs()) {
                 if (options.outputIndex() != null) {
@@ -144,8 +147,34 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             output = fs.makeQualified(output);
             OutputCommit.refuseOverlap(hadoop, output, options.output(), options.input(), options.model());
             String baselineCol = baselineColumn(schema, net);
+            String groupCol = groupColumn(schema);
+            options.global().checkBootstrapMemory(net.inputWidth(), options.allOutputs() ? net.outputWidth() : 1);
+            double[][] bounds = options.global().inputBounds() == null ? null
+                    : readInputBounds(hadoop, options.global().inputBounds(), net.inputWidth());
             return new JobPlan(options, net, outputIndex, input, carried, idCol, features, fs, output, blockRows,
-                    ignoreCorrupt, baselineCol);
+                    ignoreCorrupt, baselineCol, groupCol, bounds);
+        }
+
+        /** The {@code --group-by} column, checked: present, and of a type whose values are keys; null without one. */
+        private String groupColumn(StructType schema) {
+            String given = options.global().groupBy();
+            if (given == null) {
+                return null;
+            }
+            String name = inputName(schema, given);
+            if (!List.of(schema.fieldNames()).contains(name)) {
+                throw new InvalidSetupException("--group-by " + given + ": the input has no such column (its columns: "
+                        + String.join(", ", schema.fieldNames()) + ")");
+            }
+            org.apache.spark.sql.types.DataType type = schema.apply(name).dataType();
+            boolean key = type instanceof org.apache.spark.sql.types.StringType
+                    || type instanceof org.apache.spark.sql.types.IntegralType
+                    || type instanceof org.apache.spark.sql.types.BooleanType;
+            if (!key) {
+                throw new InvalidSetupException("--group-by column \"" + name + "\" is " + type.simpleString()
+                        + "; groups are keyed by a string, integer or boolean column");
+            }
+            return name;
         }
 
         /** Integrated gradients' per-row baseline column, checked: an array of numbers; null when there is none. */
@@ -385,6 +414,50 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
                     + " (the model has " + n + (n == 1 ? " output)" : " outputs)"));
         }
         return requested;
+    }
+
+    /**
+     * The {@code --input-bounds} file: a JSON list of n1 pairs [a_i, b_i] of finite numbers with
+     * a_i &lt; b_i; refused with a message naming the file and what is wrong.
+     */
+    static double[][] readInputBounds(Configuration hadoop, String file, int n1) throws IOException {
+        Path path = new Path(file);
+        com.fasterxml.jackson.databind.JsonNode root;
+        try (java.io.InputStream in = path.getFileSystem(hadoop).open(path)) {
+            root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        } catch (java.io.FileNotFoundException e) {
+            throw new InvalidSetupException("--input-bounds " + file + " does not exist", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidSetupException("--input-bounds " + file + " is not JSON: "
+                    + firstLine(e.getOriginalMessage()), e);
+        }
+        String what = "--input-bounds " + file + ": ";
+        if (root == null || !root.isArray()) {
+            throw new InvalidSetupException(what + "expecting a JSON list of [a, b] pairs, one per input dimension");
+        }
+        if (root.size() != n1) {
+            throw new InvalidSetupException(what + "expecting " + n1 + " pairs [a, b] (the model's input width) but got "
+                    + root.size());
+        }
+        double[][] bounds = new double[n1][];
+        for (int i = 0; i < n1; i++) {
+            com.fasterxml.jackson.databind.JsonNode pair = root.get(i);
+            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isNumber() || !pair.get(1).isNumber()) {
+                throw new InvalidSetupException(what + "dimension " + i + " is " + pair + ", expecting [a, b] of two numbers");
+            }
+            double a = pair.get(0).asDouble();
+            double b = pair.get(1).asDouble();
+            if (!Double.isFinite(a) || !Double.isFinite(b)) {
+                throw new InvalidSetupException(what + "dimension " + i + " has bounds [" + a + ", " + b
+                        + "], expecting finite numbers");
+            }
+            if (!(a < b)) {
+                throw new InvalidSetupException(what + "dimension " + i + " has bounds [" + a + ", " + b
+                        + "], expecting a < b");
+            }
+            bounds[i] = new double[] {a, b};
+        }
+        return bounds;
     }
 
     static String firstLine(String s) {

@@ -7,8 +7,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Where things are in the rows the job reads: {@code [carried columns..., raw feature
- * columns..., features as array<double>, (baseline as array<double>), (the input file's name)]}, the id being one of the
- * carried columns.
+ * columns..., features as array<double>, (baseline as array<double>), (the group key), (the input file's name)]},
+ * the id being one of the carried columns.
  *
  * @param schema  the rows' schema
  * @param carried how many carried columns come first
@@ -17,11 +17,31 @@ import org.apache.spark.sql.types.StructType;
  * @param idName  the id column's name, or null
  * @param files   whether the input file's name comes last (counting rows per file)
  * @param hasBaseline whether a per-row baseline array follows the features (integrated gradients)
+ * @param hasGroup whether the group key ({@code --group-by}) follows them
  */
-record RowLayout(StructType schema, int carried, int raw, int id, String idName, boolean files, boolean hasBaseline)
-        implements Serializable {
+record RowLayout(StructType schema, int carried, int raw, int id, String idName, boolean files, boolean hasBaseline,
+                 boolean hasGroup) implements Serializable {
     RowLayout(StructType schema, int carried, int raw, int id, String idName, boolean files) {
-        this(schema, carried, raw, id, idName, files, false);
+        this(schema, carried, raw, id, idName, files, false, false);
+    }
+
+    RowLayout(StructType schema, int carried, int raw, int id, String idName, boolean files, boolean hasBaseline) {
+        this(schema, carried, raw, id, idName, files, hasBaseline, false);
+    }
+
+    /** The position of the group key, or −1. */
+    int group() {
+        return hasGroup ? carried + raw + 1 + (hasBaseline ? 1 : 0) : -1;
+    }
+
+    /** The group key of a row, as a value that outlives the row (strings copied); null for a null key. */
+    Object groupKey(InternalRow row) {
+        int at = group();
+        if (row.isNullAt(at)) {
+            return null;
+        }
+        Object v = row.get(at, schema.fields()[at].dataType());
+        return v instanceof org.apache.spark.unsafe.types.UTF8String s ? s.clone() : v;
     }
 
     /** The position of the features array. */
@@ -36,7 +56,7 @@ record RowLayout(StructType schema, int carried, int raw, int id, String idName,
 
     /** The position of the file name, when counted. */
     int file() {
-        return carried + raw + 1 + (hasBaseline ? 1 : 0);
+        return carried + raw + 1 + (hasBaseline ? 1 : 0) + (hasGroup ? 1 : 0);
     }
 
     /** The types of the first {@code n} columns. */

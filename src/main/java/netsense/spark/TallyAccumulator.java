@@ -25,6 +25,7 @@ public final class TallyAccumulator extends AccumulatorV2<JobTally, JobTally> {
     private final int dimensions;
     private final int outputs;
     private final boolean deltas;
+    private final JobTally.Extras extras;
     private JobTally merged;      // partitions 0..next-1 in order, and tallies of no partition
     private int next;
     private final TreeMap<Integer, JobTally> pending = new TreeMap<>();
@@ -35,14 +36,20 @@ public final class TallyAccumulator extends AccumulatorV2<JobTally, JobTally> {
 
     /** Tallies of vectors for {@code outputs} outputs, with completeness gaps when {@code deltas}. */
     public TallyAccumulator(int dimensions, int outputs, boolean deltas) {
+        this(dimensions, outputs, deltas, JobTally.Extras.NONE);
+    }
+
+    /** As {@link #TallyAccumulator(int, int, boolean)}, the tallies with the bootstrap, groups and sample of {@code extras}. */
+    TallyAccumulator(int dimensions, int outputs, boolean deltas, JobTally.Extras extras) {
         this.dimensions = dimensions;
         this.outputs = outputs;
         this.deltas = deltas;
+        this.extras = extras;
         this.merged = empty(-1);
     }
 
     private JobTally empty(int partition) {
-        return new JobTally(dimensions, outputs, deltas, partition);
+        return new JobTally(dimensions, outputs, deltas, partition, extras);
     }
 
     @Override
@@ -52,7 +59,7 @@ public final class TallyAccumulator extends AccumulatorV2<JobTally, JobTally> {
 
     @Override
     public AccumulatorV2<JobTally, JobTally> copy() {
-        TallyAccumulator c = new TallyAccumulator(dimensions, outputs, deltas);
+        TallyAccumulator c = new TallyAccumulator(dimensions, outputs, deltas, extras);
         c.merged.merge(merged);
         c.next = next;
         for (Map.Entry<Integer, JobTally> e : pending.entrySet()) {
