@@ -55,6 +55,17 @@ public final class ReportHtml {
      * still no request of any kind).
      */
     public static String render(Run run, SummaryJson.Vectors vectors, List<String> names, List<String> skippedFiles) {
+        return render(run, vectors, names, skippedFiles, SummaryJson.Global.NONE, null);
+    }
+
+    /**
+     * The page with the global-sensitivity figures ({@link GlobalCharts}): the DGSM bound's
+     * constant named, bootstrap error bars on the sensitivity bars, box plots per shown
+     * dimension from the quantiles, dependence plots from the sample (null: none) and the
+     * groups × dimensions heat map.
+     */
+    public static String render(Run run, SummaryJson.Vectors vectors, List<String> names, List<String> skippedFiles,
+                                SummaryJson.Global global, netsense.core.BottomKSample sample) {
         GradientSummary summary = vectors.summaries().get(0);
         boolean all = vectors.allOutputs();
         String method = vectors.method().name();
@@ -79,6 +90,7 @@ public final class ReportHtml {
             vectors.method().settings().forEach((k, v) -> fact(h, k, String.valueOf(v)));
             h.append("</dl></section>\n");
         }
+        GlobalCharts.settings(h, global);
         skippedFiles(h, skippedFiles);
         if (summary.count() == 0) {
             h.append("<section id=\"empty\"><h2>No good rows</h2><p>Every row was rejected or the input was empty, ")
@@ -101,7 +113,19 @@ public final class ReportHtml {
                             .append(k == 0 ? "" : " hidden").append(">\n<h2 class=\"view\">Output ").append(k)
                             .append("</h2>\n");
                 }
-                sensitivity(h, s, names, suffix, plain);
+                sensitivity(h, s, names, suffix, plain,
+                        global.intervals() == null ? null : global.intervals().get(k));
+                List<Integer> top = GlobalCharts.top(s, GlobalCharts.BOX_DIMENSIONS);
+                GlobalCharts.boxPlots(h, s, names, top, suffix, plain);
+                if (sample != null) {
+                    GlobalCharts.dependence(h, sample, s, names, top, k, suffix, plain);
+                }
+                if (global.poincare() != null) {
+                    GlobalCharts.bounds(h, s, global, names, top, suffix);
+                }
+                if (!global.groups().isEmpty()) {
+                    GlobalCharts.heatMap(h, global, k, names, top, suffix);
+                }
                 histogram(h, "norms" + suffix, "Distribution of the " + v + " L2 norm",
                         bin(s.distribution(GradientSummary.Scalar.L2), BINS), s.l2());
                 histogram(h, "outputs" + suffix, "Distribution of the output a[L]" + (all ? "_" + k : ""),
@@ -168,7 +192,7 @@ public final class ReportHtml {
     }
 
     private static void sensitivity(StringBuilder h, GradientSummary s, List<String> names, String suffix,
-                                    boolean plain) {
+                                    boolean plain, List<netsense.core.BootstrapSummary.DimensionIntervals> ci) {
         String g = plain ? "g" : "a";
         List<GradientSummary.DimensionStats> dims = new ArrayList<>();
         for (int i = 0; i < s.dimensions(); i++) {
@@ -180,6 +204,10 @@ public final class ReportHtml {
         for (GradientSummary.DimensionStats d : shown) {
             double rms = Math.sqrt(meanSquare(d));
             max = Double.isFinite(rms) ? Math.max(max, Math.max(rms, d.meanAbs())) : max;
+            if (ci != null && ci.get(d.index()).meanSquare() != null) {
+                double hiRms = Math.sqrt(ci.get(d.index()).meanSquare().hi());
+                max = Double.isFinite(hiRms) ? Math.max(max, hiRms) : max;
+            }
         }
         int label = 170;
         int width = 520;
@@ -190,7 +218,8 @@ public final class ReportHtml {
                         : "<p>Sorted by the mean square attribution: ")
                 .append("<span class=\"key dgsm\"></span> √(mean ").append(g)
                 .append("²) and <span class=\"key abs\"></span> mean |").append(g).append("|")
-                .append(plain ? " (saliency)" : "").append("; the sign is that of mean ").append(g).append(".");
+                .append(plain ? " (saliency)" : "").append("; the sign is that of mean ").append(g).append(".")
+                .append(ci == null ? "" : " Whiskers: the bootstrap's interval of √(mean " + g + "²).");
         if (dims.size() > shown.size()) {
             h.append(" The ").append(shown.size()).append(" most sensitive of ").append(Format.count(dims.size()))
                     .append(" dimensions are shown; ").append(Format.count(dims.size() - shown.size()))
@@ -213,6 +242,9 @@ public final class ReportHtml {
                             + Format.sig3(d.meanSquare()) + ")");
             bar(h, "bar abs", label, y + 11, scale(d.meanAbs(), max, width), 10, name, d.meanAbs(),
                     name + ": mean |" + g + "| = " + Format.sig3(d.meanAbs()));
+            if (ci != null) {
+                GlobalCharts.errorBar(h, ci.get(d.index()), label, y, max, width, name, g);
+            }
             boolean negative = d.mean() < 0;
             h.append("<text class=\"sign ").append(negative ? "neg" : "pos").append("\" x=\"")
                     .append(label + scale(rms, max, width) + 6).append("\" y=\"").append(y + 15).append("\">")
@@ -229,7 +261,7 @@ public final class ReportHtml {
         return d.meanSquare() == null ? Double.POSITIVE_INFINITY : d.meanSquare();
     }
 
-    private static int scale(double v, double max, int width) {
+    static int scale(double v, double max, int width) {
         return max > 0 ? (int) Math.min(width, Math.round(width * v / max)) : v > 0 ? width : 0;
     }
 
@@ -371,7 +403,7 @@ public final class ReportHtml {
         h.append("</section>\n");
     }
 
-    private static String shorten(String name) {
+    static String shorten(String name) {
         return name.length() <= 22 ? name : name.substring(0, 21) + "…";
     }
 
@@ -403,6 +435,8 @@ public final class ReportHtml {
             .quantile text{font-size:11px;fill:#b3261e}
             .key{display:inline-block;width:12px;height:12px;vertical-align:-1px}.key.dgsm{background:#0b4f8a}
             .key.abs{background:#5b8fd0}
+            .whisker{stroke:#1a1a1a;stroke-width:1.2}.box{fill:#d6e4f5;stroke:#0b4f8a}.median{stroke:#b3261e;stroke-width:2}
+            .dot{fill:#0b4f8a;fill-opacity:.45}.cell{stroke:none}.small{display:inline-block;vertical-align:top;margin:0 8px 8px 0}
             .scroll{max-height:420px;overflow:auto}table{border-collapse:collapse;font-size:13px}
             th,td{padding:2px 10px;text-align:right;border-bottom:1px solid #e4e4e4}th:nth-child(2),td:nth-child(2){text-align:left}
             thead th{position:sticky;top:0;background:#f4f4f4}footer{margin:2em 0 1em;color:#444;font-size:13px}

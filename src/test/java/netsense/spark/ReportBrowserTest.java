@@ -45,12 +45,7 @@ class ReportBrowserTest extends SparkTestBase {
 
     @Test
     void reportRendersInChromium() throws Exception {
-        if (!Files.isExecutable(CHROMIUM)) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("CI must have Chromium (.ci/run installs it)");
-            }
-            Assumptions.abort("Chromium is not installed");
-        }
+        requireChromium();
         // a real run: 12 dimensions (all drawn), a few bad rows
         StructType schema = new StructType().add("id", DataTypes.LongType)
                 .add("features", DataTypes.createArrayType(DataTypes.DoubleType, true));
@@ -71,31 +66,9 @@ class ReportBrowserTest extends SparkTestBase {
         Path report = out.resolve("report.html");
         assertTrue(Files.exists(report));
 
-        Process chrome = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-                "--disable-quic", "--user-data-dir=" + tmp.resolve("chrome-profile"), "--remote-debugging-port=0",
-                "--window-size=1280,1800", "about:blank").redirectErrorStream(true).start();
-        try {
-            String browserWs = devToolsUrl(chrome);
-            int port = URI.create(browserWs).getPort();
-            HttpClient http = HttpClient.newHttpClient();
-            JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            String pageWs = null;
-            for (JsonNode t : targets) {
-                if ("page".equals(t.path("type").asText())) {
-                    pageWs = t.path("webSocketDebuggerUrl").asText();
-                }
-            }
-            assertTrue(pageWs != null, "a page target: " + targets);
-            try (DevTools page = new DevTools(http, pageWs)) {
-                page.call("Network.enable", Map.of());
-                page.call("Page.enable", Map.of());
+        inChromium(tmp.resolve("chrome-profile"), report, page -> {
                 String url = report.toUri().toString();
-                page.call("Page.navigate", Map.of("url", url));
-                page.awaitEvent("Page.loadEventFired", 30);
-                JsonNode dom = page.call("Runtime.evaluate", Map.of("returnByValue", true, "expression",
+                JsonNode r = evaluate(page,
                         "JSON.stringify({abs: document.querySelectorAll('#sensitivity rect.bar.abs').length,"
                                 + " dgsm: document.querySelectorAll('#sensitivity rect.bar.dgsm').length,"
                                 + " normBins: document.querySelectorAll('#norms rect.bin').length,"
@@ -103,17 +76,23 @@ class ReportBrowserTest extends SparkTestBase {
                                 + " quantiles: document.querySelectorAll('#norms .quantile').length,"
                                 + " tableRows: document.querySelectorAll('#dimensions tbody tr').length,"
                                 + " svgTitles: document.querySelectorAll('svg > title').length,"
+                                + " svgs: document.querySelectorAll('svg').length,"
+                                + " boxes: document.querySelectorAll('#boxes .boxplot').length,"
+                                + " dependence: document.querySelectorAll('#dependence svg').length,"
+                                + " dots: document.querySelectorAll('#dependence circle').length,"
                                 + " barWidth: document.querySelector('#sensitivity rect.bar.dgsm').getBoundingClientRect().width,"
                                 + " rejected: document.querySelector('#rejected').innerText,"
-                                + " title: document.title})"));
-                JsonNode r = JSON.readTree(dom.at("/result/result/value").asText());
+                                + " title: document.title})");
                 assertEquals(12, r.get("abs").asInt(), r.toString());
                 assertEquals(12, r.get("dgsm").asInt());
                 assertEquals(40, r.get("normBins").asInt());
                 assertEquals(40, r.get("outputBins").asInt());
                 assertEquals(3, r.get("quantiles").asInt());
                 assertEquals(12, r.get("tableRows").asInt());
-                assertEquals(3, r.get("svgTitles").asInt(), "every chart has a title");
+                assertEquals(r.get("svgs").asInt(), r.get("svgTitles").asInt(), "every chart has a title");
+                assertEquals(12, r.get("boxes").asInt(), "a box plot per dimension");
+                assertEquals(6, r.get("dependence").asInt(), "dependence plots of the most sensitive dimensions");
+                assertEquals(6 * 2000, r.get("dots").asInt(), "a dot per sampled row");
                 assertTrue(r.get("barWidth").asDouble() > 100, "the largest bar is drawn wide: " + r);
                 assertTrue(r.get("rejected").asText().contains("null features"), r.toString());
                 assertEquals("netsense report: [12,20,1]", r.get("title").asText());
@@ -132,10 +111,60 @@ class ReportBrowserTest extends SparkTestBase {
                 List<String> requested = page.events("Network.requestWillBeSent").stream()
                         .map(e -> e.at("/params/request/url").asText()).toList();
                 assertEquals(List.of(url), requested, "the page itself and nothing else");
+        });
+    }
+
+    /** What to check on a loaded page. */
+    interface PageCheck {
+        void check(DevTools page) throws Exception;
+    }
+
+    /** Skips the test (or fails it on CI) when Chromium is missing. */
+    static void requireChromium() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI must have Chromium (.ci/run installs it)");
+            }
+            Assumptions.abort("Chromium is not installed");
+        }
+    }
+
+    /** Loads {@code report} in headless Chromium (profile in {@code profile}) and runs the check on the loaded page. */
+    static void inChromium(Path profile, Path report, PageCheck check) throws Exception {
+        Process chrome = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+                "--disable-quic", "--user-data-dir=" + profile, "--remote-debugging-port=0",
+                "--window-size=1280,1800", "about:blank").redirectErrorStream(true).start();
+        try {
+            String browserWs = devToolsUrl(chrome);
+            int port = URI.create(browserWs).getPort();
+            HttpClient http = HttpClient.newHttpClient();
+            JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            String pageWs = null;
+            for (JsonNode t : targets) {
+                if ("page".equals(t.path("type").asText())) {
+                    pageWs = t.path("webSocketDebuggerUrl").asText();
+                }
+            }
+            assertTrue(pageWs != null, "a page target: " + targets);
+            try (DevTools page = new DevTools(http, pageWs)) {
+                page.call("Network.enable", Map.of());
+                page.call("Page.enable", Map.of());
+                page.call("Page.navigate", Map.of("url", report.toUri().toString()));
+                page.awaitEvent("Page.loadEventFired", 60);
+                check.check(page);
             }
         } finally {
             chrome.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The value of a script that returns a JSON string, parsed. */
+    static JsonNode evaluate(DevTools page, String expression) throws Exception {
+        JsonNode dom = page.call("Runtime.evaluate", Map.of("returnByValue", true, "expression", expression));
+        return JSON.readTree(dom.at("/result/result/value").asText());
     }
 
     static String devToolsUrl(Process chrome) throws Exception {
