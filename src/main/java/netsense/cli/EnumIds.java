@@ -86,6 +86,13 @@ abstract class EnumIds<E extends Enum<E>> implements ITypeConverter<E>, Iterable
         }
     }
 
+    /** {@code --dgsm-bound}. */
+    static final class Poincares extends EnumIds<netsense.core.DgsmBound.Poincare> {
+        Poincares() {
+            super(netsense.core.DgsmBound.Poincare.class, netsense.core.DgsmBound.Poincare::id);
+        }
+    }
+
     /** {@code --dist}. */
     static final class Distributions extends EnumIds<SyntheticInputs.Distribution> {
         Distributions() {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import netsense.core.BlockKernel;
+import netsense.spark.GlobalOptions;
 import netsense.spark.GradientJob;
 import netsense.spark.MethodOptions;
 import netsense.spark.Mode;
@@ -90,8 +91,43 @@ final class GradientsCommand implements NetsenseCommand {
                     + " (default: " + MethodOptions.DEFAULT_NOISE_REL + ").")
     Double noiseRel;
 
-    @Option(names = "--seed", paramLabel = "S", description = "The SmoothGrad noise's seed (default: 0).")
+    @Option(names = "--seed", paramLabel = "S",
+            description = "The seed of the SmoothGrad noise and of the bootstrap's weights (default: 0).")
     Long seed;
+
+    @Option(names = "--dgsm-bound", paramLabel = "uniform|normal", converter = EnumIds.Poincares.class,
+            completionCandidates = EnumIds.Poincares.class,
+            description = "Adds each dimension's upper bound on the total Sobol' index, C_i · mean_sq / Var f, with"
+                    + " the Poincaré constant of the uniform ((b - a)²/π²) or normal (std²) distribution.")
+    netsense.core.DgsmBound.Poincare dgsmBound;
+
+    @Option(names = "--input-bounds", paramLabel = "FILE",
+            description = "A JSON list of [a, b] per input dimension for --dgsm-bound uniform (default: the observed"
+                    + " range).")
+    String inputBounds;
+
+    @Option(names = "--bootstrap", paramLabel = "B", defaultValue = "0",
+            description = "Poisson bootstrap replicates for intervals of each dimension's figures and rank, in the"
+                    + " same pass; 0 is none (default: ${DEFAULT-VALUE}).")
+    int bootstrap;
+
+    @Option(names = "--confidence", paramLabel = "C", defaultValue = "0.95",
+            description = "The confidence level of the bootstrap's intervals (default: ${DEFAULT-VALUE}).")
+    double confidence;
+
+    @Option(names = "--group-by", paramLabel = "COL",
+            description = "A string, integer or boolean column: one summary per key in summary.json (groups).")
+    String groupBy;
+
+    @Option(names = "--max-groups", paramLabel = "N", defaultValue = "1000",
+            description = "The most distinct --group-by keys; more stop the job with exit status 2"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxGroups;
+
+    @Option(names = "--sample-rows", paramLabel = "K", defaultValue = "2000",
+            description = "Rows of the sample written to sample/ and drawn in the report's dependence plots;"
+                    + " 0 is none (default: ${DEFAULT-VALUE}).")
+    int sampleRows;
 
     @Option(names = "--mode", paramLabel = "M", defaultValue = "permissive", converter = EnumIds.Modes.class,
             completionCandidates = EnumIds.Modes.class,
@@ -145,11 +181,21 @@ final class GradientsCommand implements NetsenseCommand {
                 problems.add(o[0] + " applies to --method integrated-gradients, not " + method.id());
             }
         }
-        for (Object[] o : new Object[][] {{"--samples", samples}, {"--noise-std", noiseStd}, {"--noise-rel", noiseRel},
-            {"--seed", seed}}) {
+        for (Object[] o : new Object[][] {{"--samples", samples}, {"--noise-std", noiseStd}, {"--noise-rel", noiseRel}}) {
             if (o[1] != null && !method.noisy()) {
                 problems.add(o[0] + " applies to --method smoothgrad, smoothgrad-sq or vargrad, not " + method.id());
             }
+        }
+        if (seed != null && !method.noisy() && bootstrap == 0) {
+            problems.add("--seed applies to --bootstrap or to --method smoothgrad, smoothgrad-sq or vargrad");
+        }
+        try {
+            globalOptions().validate();
+        } catch (RuntimeException e) {
+            problems.add(e.getMessage());
+        }
+        if (inputBounds != null && isLocal(inputBounds) && !Files.exists(Path.of(inputBounds))) {
+            problems.add("--input-bounds file " + inputBounds + " does not exist");
         }
         try {
             methodOptions().validate();
@@ -198,13 +244,19 @@ final class GradientsCommand implements NetsenseCommand {
         return m;
     }
 
+    GlobalOptions globalOptions() {
+        return GlobalOptions.defaults().withDgsmBound(dgsmBound, inputBounds)
+                .withBootstrap(bootstrap, confidence, seed == null ? 0 : seed).withGroupBy(groupBy, maxGroups)
+                .withSampleRows(sampleRows);
+    }
+
     GradientJob.Options options() {
         boolean all = outputIndex != null && outputIndex.equalsIgnoreCase("all");
         return GradientJob.Options.builder(model, input, out.output).featuresCol(features).featureCols(featureCols)
                 .idCol(idCol).keepCols(keepCols).outputIndex(all || outputIndex == null ? null
                         : Integer.valueOf(outputIndex)).allOutputs(all).mode(mode).overwrite(out.overwrite)
                 .blockRows(blockRows == null ? 0 : blockRows).precision(precision)
-                .ignoreCorruptFiles(ignoreCorruptFiles).vectorType(vectorType).method(methodOptions()).build();
+                .ignoreCorruptFiles(ignoreCorruptFiles).vectorType(vectorType).method(methodOptions()).global(globalOptions()).build();
     }
 
     @Override
