@@ -39,9 +39,22 @@ public final class Sensitivity {
             .add("min", DataTypes.DoubleType, true)
             .add("max", DataTypes.DoubleType, true);
 
+    /**
+     * The columns of {@link #dimensions(Dataset, String, String)}: those of {@link #DIMENSION_SCHEMA},
+     * the input's figures and the vector entry's quantiles (summary.json's "input" and "quantiles").
+     */
+    public static final StructType GLOBAL_SCHEMA = DIMENSION_SCHEMA
+            .add("input_mean", DataTypes.DoubleType, true)
+            .add("input_std", DataTypes.DoubleType, true)
+            .add("input_min", DataTypes.DoubleType, true)
+            .add("input_max", DataTypes.DoubleType, true)
+            .add("p05", DataTypes.DoubleType, true)
+            .add("p25", DataTypes.DoubleType, true)
+            .add("p50", DataTypes.DoubleType, true)
+            .add("p75", DataTypes.DoubleType, true)
+            .add("p95", DataTypes.DoubleType, true);
+
     private static final String DIMS = "dims";
-    private static final StructType RESULT = new StructType()
-            .add(DIMS, DataTypes.createArrayType(DIMENSION_SCHEMA, false), false);
 
     private Sensitivity() {}
 
@@ -56,6 +69,34 @@ public final class Sensitivity {
      *                  or a Spark ML vector
      */
     public static Dataset<Row> dimensions(Dataset<Row> df, String vectorCol) {
+        checkVector(df, vectorCol);
+        Dataset<Row> vectors = df.select(FeatureSource.resolve(df.schema(), vectorCol, List.of()).asDoubleArray());
+        return vectors.select(new DimensionsAggregator(vectorCol, false).toColumn().name("s"))
+                .select(explode(col(DIMS)).as("d"))
+                .select("d.*");
+    }
+
+    /**
+     * As {@link #dimensions(Dataset, String)}, with the columns of {@link #GLOBAL_SCHEMA}: also
+     * the mean, sample std, min and max of each input x_i ({@code input_*}, from
+     * {@code featuresCol}) and the p05, p25, p50, p75 and p95 of the vector's entry i (within
+     * 1 % of the exact values, {@code DimensionQuantiles}) — the same figures as summary.json's
+     * "input" and "quantiles" of a job over the same rows. Over the rows whose vector and
+     * features are both not null; the features must have the vector's length and finite entries.
+     *
+     * @param featuresCol the rows' inputs: an array of numbers or a Spark ML vector
+     */
+    public static Dataset<Row> dimensions(Dataset<Row> df, String vectorCol, String featuresCol) {
+        checkVector(df, vectorCol);
+        checkVector(df, featuresCol);
+        Dataset<Row> pairs = df.select(FeatureSource.resolve(df.schema(), vectorCol, List.of()).asDoubleArray(),
+                FeatureSource.resolve(df.schema(), featuresCol, List.of()).asDoubleArray());
+        return pairs.select(new DimensionsAggregator(vectorCol, true).toColumn().name("s"))
+                .select(explode(col(DIMS)).as("d"))
+                .select("d.*");
+    }
+
+    private static void checkVector(Dataset<Row> df, String vectorCol) {
         StructField field = Arrays.stream(df.schema().fields()).filter(f -> f.name().equals(vectorCol)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no column \"" + vectorCol + "\" (the columns: "
                         + String.join(", ", df.schema().fieldNames()) + ")"));
@@ -66,31 +107,30 @@ public final class Sensitivity {
             throw new IllegalArgumentException("column \"" + vectorCol + "\" has type "
                     + field.dataType().simpleString() + "; expected an array of numbers or a Spark ML vector");
         }
-        Dataset<Row> vectors = df.select(FeatureSource.resolve(df.schema(), vectorCol, List.of()).asDoubleArray());
-        return vectors.select(new DimensionsAggregator(vectorCol).toColumn().name("s"))
-                .select(explode(col(DIMS)).as("d"))
-                .select("d.*");
     }
 
     /** Vectors in, a {@link DimensionSummary} as the buffer, blocks of rows staged as the job's. */
     static final class DimensionsAggregator extends Aggregator<Row, Buffer, Row> {
         private static final long serialVersionUID = 1L;
         private final String column;
+        private final boolean inputs;
 
-        DimensionsAggregator(String column) {
+        DimensionsAggregator(String column, boolean inputs) {
             this.column = column;
+            this.inputs = inputs;
         }
 
         @Override
         public Buffer zero() {
-            return new Buffer();
+            return new Buffer(inputs);
         }
 
         @Override
         public Buffer reduce(Buffer b, Row row) {
             Object value = row.get(0);
-            if (value != null) {
-                b.add(value, column);
+            Object x = inputs ? row.get(1) : null;
+            if (value != null && (!inputs || x != null)) {
+                b.add(value, x, column);
             }
             return b;
         }
@@ -102,12 +142,19 @@ public final class Sensitivity {
 
         @Override
         public Row finish(Buffer b) {
-            DimensionSummary s = b.flush();
+            b.flush();
             List<Row> dims = new ArrayList<>();
-            if (s != null && s.count() > 0) {
-                for (int i = 0; i < s.dimensions(); i++) {
-                    GradientSummary.DimensionStats d = s.dimension(i);
-                    dims.add(RowFactory.create(i, d.mean(), d.meanAbs(), d.meanSquare(), d.std(), d.min(), d.max()));
+            if (b.count() > 0) {
+                for (int i = 0; i < b.dimensions(); i++) {
+                    GradientSummary.DimensionStats d = b.dimension(i);
+                    if (!inputs) {
+                        dims.add(RowFactory.create(i, d.mean(), d.meanAbs(), d.meanSquare(), d.std(), d.min(), d.max()));
+                        continue;
+                    }
+                    GradientSummary.InputStats x = b.full.input(i);
+                    GradientSummary.Quantiles q = b.full.quantiles(i);
+                    dims.add(RowFactory.create(i, d.mean(), d.meanAbs(), d.meanSquare(), d.std(), d.min(), d.max(),
+                            x.mean(), x.std(), x.min(), x.max(), q.p05(), q.p25(), q.p50(), q.p75(), q.p95()));
                 }
             }
             return RowFactory.create(scala.jdk.javaapi.CollectionConverters.asScala(dims).toSeq());
@@ -120,7 +167,8 @@ public final class Sensitivity {
 
         @Override
         public Encoder<Row> outputEncoder() {
-            return Encoders.row(RESULT);
+            return Encoders.row(new StructType().add(DIMS,
+                    DataTypes.createArrayType(inputs ? GLOBAL_SCHEMA : DIMENSION_SCHEMA, false), false));
         }
     }
 
@@ -129,22 +177,37 @@ public final class Sensitivity {
      * travels). Public only because Spark's encoders take public classes.
      */
     public static final class Buffer implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private DimensionSummary summary;
+        private static final long serialVersionUID = 2L;
+        private final boolean inputs;
+        private DimensionSummary summary;   // without inputs
+        private GradientSummary full;       // with inputs
+        private int width = -1;
         private transient double[] block;
+        private transient double[] xs;
+        private transient double[] zeros;
         private transient int staged;
 
-        void add(Object value, String column) {
+        Buffer(boolean inputs) {
+            this.inputs = inputs;
+        }
+
+        void add(Object value, Object x, String column) {
             int n = length(value);
-            if (summary == null) {
+            if (width < 0) {
                 if (n == 0) {
                     throw new IllegalArgumentException("column \"" + column + "\" holds an empty vector");
                 }
-                summary = new DimensionSummary(n);
+                width = n;
+                if (inputs) {
+                    full = new GradientSummary(n);
+                } else {
+                    summary = new DimensionSummary(n);
+                }
             }
-            int width = summary.dimensions();
             if (block == null) {
                 block = new double[GradientJob.DEFAULT_BLOCK_ROWS * width];
+                xs = inputs ? new double[GradientJob.DEFAULT_BLOCK_ROWS * width] : null;
+                zeros = inputs ? new double[GradientJob.DEFAULT_BLOCK_ROWS] : null;
             }
             if (n != width) {
                 throw new IllegalArgumentException("column \"" + column + "\": dimension mismatch: expecting "
@@ -154,33 +217,59 @@ public final class Sensitivity {
             if (fault != null) {
                 throw new IllegalArgumentException("column \"" + column + "\": " + fault.reason().replace("feature ", "entry "));
             }
+            if (inputs) {
+                RowFault bad = FeatureRows.read(x, xs, staged * width, width);
+                if (bad != null) {
+                    throw new IllegalArgumentException("the features of a row with a \"" + column + "\" vector: "
+                            + bad.reason());
+                }
+            }
             if (++staged == GradientJob.DEFAULT_BLOCK_ROWS) {
                 flush();
             }
         }
 
-        /** Adds the staged rows to the summary and returns it (null before any vector). */
-        DimensionSummary flush() {
+        /** Adds the staged rows to the summary. */
+        void flush() {
             if (staged > 0) {
-                summary.addBlock(block, 0, staged);
+                if (inputs) {
+                    full.addBlock(zeros, 0, block, 0, staged, null, xs, 0);
+                } else {
+                    summary.addBlock(block, 0, staged);
+                }
                 staged = 0;
             }
-            return summary;
+        }
+
+        long count() {
+            return width < 0 ? 0 : inputs ? full.count() : summary.count();
+        }
+
+        int dimensions() {
+            return width;
+        }
+
+        GradientSummary.DimensionStats dimension(int i) {
+            return inputs ? full.dimension(i) : summary.dimension(i);
         }
 
         Buffer merge(Buffer other) {
-            DimensionSummary theirs = other.flush();
-            if (theirs == null) {
+            other.flush();
+            if (other.width < 0) {
                 return this;
             }
-            if (flush() == null) {
+            flush();
+            if (width < 0) {
                 return other;
             }
-            if (theirs.dimensions() != summary.dimensions()) {
-                throw new IllegalArgumentException("dimension mismatch: expecting " + summary.dimensions()
-                        + " but got " + theirs.dimensions());
+            if (other.width != width) {
+                throw new IllegalArgumentException("dimension mismatch: expecting " + width + " but got " + other.width);
             }
-            summary.merge(theirs);
+            if (inputs) {
+                full.merge(other.full);
+            } else {
+                summary.merge(other.summary);
+            }
             return this;
         }
 

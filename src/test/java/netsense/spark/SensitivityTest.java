@@ -66,6 +66,23 @@ class SensitivityTest extends SparkTestBase {
                 }
             }
         }
+        // the global figures: the inputs and the quantiles of summary.json, from the features beside the vectors
+        Dataset<Row> global = Sensitivity.dimensions(transformed.repartition(4), "gradient", "features");
+        assertEquals(List.of(Sensitivity.GLOBAL_SCHEMA.fieldNames()), List.of(global.columns()));
+        List<Row> got = global.collectAsList();
+        for (int i = 0; i < 6; i++) {
+            for (String f : FIGURES) {
+                assertClose(dims.get(i).get(f).asDouble(), got.get(i).<Double>getAs(f), 1e-12, "dimension " + i + " " + f);
+            }
+            for (String f : List.of("mean", "std", "min", "max")) {
+                assertClose(dims.get(i).get("input").get(f).asDouble(), got.get(i).<Double>getAs("input_" + f), 1e-12,
+                        "dimension " + i + " input " + f);
+            }
+            for (String q : List.of("p05", "p25", "p50", "p75", "p95")) {
+                assertClose(dims.get(i).get("quantiles").get(q).asDouble(), got.get(i).<Double>getAs(q), 1e-12,
+                        "dimension " + i + " " + q + ": the same sketch whatever the split");
+            }
+        }
     }
 
     /** Random vectors, a few null ones. */
