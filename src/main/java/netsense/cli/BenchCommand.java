@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
  *
  * <ul>
  *   <li>{@code gradient}: the gradient job;
+ *   <li>{@code global}: the gradient job with {@code --bootstrap 200 --group-by} a column of 10 keys
+ *       ({@code id mod 10}, on a copy of the input that has it; SPEC "Global sensitivity");
  *   <li>{@code copy}: the same job — reading, checks, statistics, an output of the same size —
  *       with the features copied where the gradients go and no gradient math;
  *   <li>{@code floor}: what Spark itself needs to move the same bytes: a plain Spark SQL
@@ -45,7 +47,11 @@ import picocli.CommandLine.Option;
                 + " prints its time.", "jobs/bench --rows N runs each kind in a fresh JVM and compares them."})
 final class BenchCommand implements NetsenseCommand {
     /** The benchmark jobs (see the class comment). */
-    enum Kind { GRADIENT, COPY, FLOOR, TRAIN_SGD, TRAIN_FULL }
+    enum Kind { GRADIENT, GLOBAL, COPY, FLOOR, TRAIN_SGD, TRAIN_FULL }
+
+    /** The global kind's replicates and the keys of its group column. */
+    static final int GLOBAL_REPLICATES = 200;
+    static final int GLOBAL_KEYS = 10;
 
     @Option(names = "--kind", paramLabel = "K", defaultValue = "gradient", converter = EnumIds.BenchKinds.class,
             completionCandidates = EnumIds.BenchKinds.class,
@@ -114,6 +120,7 @@ final class BenchCommand implements NetsenseCommand {
         Path output = root.resolve("out-" + id);
         double seconds = switch (kind) {
             case GRADIENT -> job(session, model, input, output, false);
+            case GLOBAL -> global(session, model, withSegments(session, input), output);
             case COPY -> job(session, model, input, output, true);
             case FLOOR -> floor(session, input, output);
             case TRAIN_SGD -> TrainingBench.sgd();
@@ -131,6 +138,26 @@ final class BenchCommand implements NetsenseCommand {
             options.kernels((net, outputIndex, maxRows, precision) -> new CopyKernel(net.inputWidth(), maxRows));
         }
         return new GradientJob(spark, options.build()).execute().seconds();
+    }
+
+    /** The input with a column {@code segment} = id mod {@link #GLOBAL_KEYS}, made once beside it. */
+    static Path withSegments(SparkSession spark, Path input) {
+        Path segmented = input.resolveSibling(input.getFileName() + "-segments");
+        if (!Files.exists(segmented.resolve("_SUCCESS"))) {
+            spark.read().parquet(input.toString())
+                    .withColumn("segment", org.apache.spark.sql.functions.pmod(col("id"),
+                            org.apache.spark.sql.functions.lit(GLOBAL_KEYS)).cast("int"))
+                    .write().mode("overwrite").parquet(segmented.toString());
+        }
+        return segmented;
+    }
+
+    private static double global(SparkSession spark, Path model, Path input, Path output) throws IOException {
+        GradientJob.Options options = GradientJob.Options.builder(model.toString(), input.toString(),
+                output.toString()).overwrite(true).global(netsense.spark.GlobalOptions.defaults()
+                .withBootstrap(GLOBAL_REPLICATES, netsense.spark.GlobalOptions.DEFAULT_CONFIDENCE, 0)
+                .withGroupBy("segment", netsense.core.GroupedSummaries.DEFAULT_MAX_GROUPS)).build();
+        return new GradientJob(spark, options).execute().seconds();
     }
 
     /** The copy job's "kernel": the features where the gradients go, 0.5 as the output, no gradient math. */
