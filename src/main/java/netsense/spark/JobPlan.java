@@ -161,11 +161,7 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             if (given == null) {
                 return null;
             }
-            String name = inputName(schema, given);
-            if (!List.of(schema.fieldNames()).contains(name)) {
-                throw new InvalidSetupException("--group-by " + given + ": the input has no such column (its columns: "
-                        + String.join(", ", schema.fieldNames()) + ")");
-            }
+            String name = existingColumn(schema, "--group-by " + given + ": the input has no such column", given);
             org.apache.spark.sql.types.DataType type = schema.apply(name).dataType();
             boolean key = type instanceof org.apache.spark.sql.types.StringType
                     || type instanceof org.apache.spark.sql.types.IntegralType
@@ -177,18 +173,24 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             return name;
         }
 
+        /** The input's name of column {@code given}; refused, saying {@code missing} and the columns, when there is none. */
+        private String existingColumn(StructType schema, String missing, String given) {
+            String name = inputName(schema, given);
+            if (!List.of(schema.fieldNames()).contains(name)) {
+                throw new InvalidSetupException(missing + " (its columns: " + String.join(", ", schema.fieldNames())
+                        + ")");
+            }
+            return name;
+        }
+
         /** Integrated gradients' per-row baseline column, checked: an array of numbers; null when there is none. */
         private String baselineColumn(StructType schema, Network net) {
             String given = options.method().baselineColumn();
             if (given == null) {
                 return null;
             }
-            String name = inputName(schema, given);
-            if (!List.of(schema.fieldNames()).contains(name)) {
-                throw new InvalidSetupException("--baseline " + given + ": the input has no such column, and the"
-                        + " baseline is zero, mean or a column (its columns: " + String.join(", ", schema.fieldNames())
-                        + ")");
-            }
+            String name = existingColumn(schema, "--baseline " + given + ": the input has no such column, and the"
+                    + " baseline is zero, mean or a column", given);
             org.apache.spark.sql.types.DataType type = schema.apply(name).dataType();
             boolean numbers = type instanceof org.apache.spark.sql.types.ArrayType a
                     && a.elementType() instanceof org.apache.spark.sql.types.NumericType;

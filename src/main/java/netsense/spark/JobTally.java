@@ -30,7 +30,7 @@ public final class JobTally implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Distinct group keys counted, beyond the maximum, before the count says "at least". */
-    static final int MAX_COUNTED_KEYS = 1_000_000;
+    static final int MAX_COUNTED_KEYS = 100_000;
 
     /**
      * What a tally gathers besides the summaries: B bootstrap replicates with the seed (B = 0:

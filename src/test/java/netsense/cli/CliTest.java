@@ -159,6 +159,29 @@ class CliTest extends SparkTestBase {
     }
 
     @Test
+    void globalSensitivityOptions() throws Exception {
+        refused(gradients("--seed", "3"),
+                "--seed applies to --bootstrap or to --method smoothgrad, smoothgrad-sq or vargrad");
+        refused(gradients("--bootstrap", "10", "--confidence", "1.5"),
+                "--confidence is a level between 0 and 1 (e.g. 0.95); got 1.5");
+        refused(gradients("--input-bounds", model.toString()), "--input-bounds applies to --dgsm-bound uniform");
+        refused(gradients("--group-by", "label", "--max-groups", "10"),
+                "--group-by label: the input has 50 distinct keys, more than --max-groups 10; nothing written");
+        Path bounds = tmp.resolve("bounds.json");
+        Files.writeString(bounds, "[[0, 1], [0, 1]]");
+        refused(gradients("--dgsm-bound", "uniform", "--input-bounds", bounds.toString()), "--input-bounds "
+                + bounds + ": expecting 3 pairs [a, b] (the model's input width) but got 2");
+        Run ok = gradients("--bootstrap", "20", "--seed", "3", "--group-by", "label", "--dgsm-bound", "normal",
+                "--sample-rows", "7");
+        assertEquals(0, ok.status(), ok.err());
+        com.fasterxml.jackson.databind.JsonNode s = summary(tmp.resolve("out"));
+        assertEquals(50, s.get("groups").size());
+        assertEquals(7, s.at("/sample/rows").asInt());
+        assertEquals(3, s.at("/bootstrap/seed").asInt());
+        assertEquals("normal", s.at("/dgsm/poincare").asText());
+    }
+
+    @Test
     void failFastExitsThree() throws Exception {
         StructType schema = new StructType().add("id", DataTypes.LongType)
                 .add("features", DataTypes.createArrayType(DataTypes.DoubleType, true));

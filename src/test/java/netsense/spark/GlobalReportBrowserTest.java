@@ -62,11 +62,17 @@ class GlobalReportBrowserTest {
     }
 
     static List<String> names(int n) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            names.add("x" + i);
-        }
-        return names;
+        return java.util.stream.IntStream.range(0, n).mapToObj(i -> "x" + i).toList();
+    }
+
+    /** The page written to a file, checked to be under {@link #MAX_BYTES}. */
+    Path write(String html, String name) throws Exception {
+        Path report = tmp.resolve(name + ".html");
+        Files.writeString(report, html, StandardCharsets.UTF_8);
+        long bytes = Files.size(report);
+        System.err.printf("report %s: %,d bytes%n", name, bytes);
+        assertTrue(bytes < MAX_BYTES, bytes + " bytes");
+        return report;
     }
 
     @Test
@@ -83,12 +89,8 @@ class GlobalReportBrowserTest {
         double[] constants = global.constants(s);
         global = new SummaryJson.Global(DgsmBound.Poincare.UNIFORM, none, 30, 0.95, 1,
                 List.of(b.intervals(0.95, constants)), null, List.of(), sample.size());
-        String html = ReportHtml.render(run(n, 300), SummaryJson.Vectors.of(s), names(n), List.of(), global, sample);
-        Path report = tmp.resolve("wide.html");
-        Files.writeString(report, html, StandardCharsets.UTF_8);
-        long bytes = Files.size(report);
-        System.err.printf("report of 10,000 dimensions: %,d bytes%n", bytes);
-        assertTrue(bytes < MAX_BYTES, bytes + " bytes");
+        Path report = write(ReportHtml.render(run(n, 300), SummaryJson.Vectors.of(s), names(n), List.of(), global,
+                sample), "10000-dimensions");
         ReportBrowserTest.inChromium(tmp.resolve("profile"), report, page -> {
             JsonNode r = ReportBrowserTest.evaluate(page, "JSON.stringify({"
                     + " rows: document.querySelectorAll('#dimensions tbody tr').length,"
@@ -124,12 +126,8 @@ class GlobalReportBrowserTest {
             groups.add(new SummaryJson.Group(String.format("key-%04d", k), List.of(g)));
         }
         SummaryJson.Global global = new SummaryJson.Global(null, null, 0, 0.95, 0, null, "segment", groups, null);
-        String html = ReportHtml.render(run(n, 20_000), SummaryJson.Vectors.of(all), names(n), List.of(), global, null);
-        Path report = tmp.resolve("groups.html");
-        Files.writeString(report, html, StandardCharsets.UTF_8);
-        long bytes = Files.size(report);
-        System.err.printf("report of 1,000 groups: %,d bytes%n", bytes);
-        assertTrue(bytes < MAX_BYTES, bytes + " bytes");
+        Path report = write(ReportHtml.render(run(n, 20_000), SummaryJson.Vectors.of(all), names(n), List.of(), global,
+                null), "1000-groups");
         ReportBrowserTest.inChromium(tmp.resolve("profile"), report, page -> {
             JsonNode r = ReportBrowserTest.evaluate(page, "JSON.stringify({"
                     + " cells: document.querySelectorAll('#groups rect.cell').length,"

@@ -67,50 +67,50 @@ class ReportBrowserTest extends SparkTestBase {
         assertTrue(Files.exists(report));
 
         inChromium(tmp.resolve("chrome-profile"), report, page -> {
-                String url = report.toUri().toString();
-                JsonNode r = evaluate(page,
-                        "JSON.stringify({abs: document.querySelectorAll('#sensitivity rect.bar.abs').length,"
-                                + " dgsm: document.querySelectorAll('#sensitivity rect.bar.dgsm').length,"
-                                + " normBins: document.querySelectorAll('#norms rect.bin').length,"
-                                + " outputBins: document.querySelectorAll('#outputs rect.bin').length,"
-                                + " quantiles: document.querySelectorAll('#norms .quantile').length,"
-                                + " tableRows: document.querySelectorAll('#dimensions tbody tr').length,"
-                                + " svgTitles: document.querySelectorAll('svg > title').length,"
-                                + " svgs: document.querySelectorAll('svg').length,"
-                                + " boxes: document.querySelectorAll('#boxes .boxplot').length,"
-                                + " dependence: document.querySelectorAll('#dependence svg').length,"
-                                + " dots: document.querySelectorAll('#dependence circle').length,"
-                                + " barWidth: document.querySelector('#sensitivity rect.bar.dgsm').getBoundingClientRect().width,"
-                                + " rejected: document.querySelector('#rejected').innerText,"
-                                + " title: document.title})");
-                assertEquals(12, r.get("abs").asInt(), r.toString());
-                assertEquals(12, r.get("dgsm").asInt());
-                assertEquals(40, r.get("normBins").asInt());
-                assertEquals(40, r.get("outputBins").asInt());
-                assertEquals(3, r.get("quantiles").asInt());
-                assertEquals(12, r.get("tableRows").asInt());
-                assertEquals(r.get("svgs").asInt(), r.get("svgTitles").asInt(), "every chart has a title");
-                assertEquals(12, r.get("boxes").asInt(), "a box plot per dimension");
-                assertEquals(6, r.get("dependence").asInt(), "dependence plots of the most sensitive dimensions");
-                assertEquals(6 * 2000, r.get("dots").asInt(), "a dot per sampled row");
-                assertTrue(r.get("barWidth").asDouble() > 100, "the largest bar is drawn wide: " + r);
-                assertTrue(r.get("rejected").asText().contains("null features"), r.toString());
-                assertEquals("netsense report: [12,20,1]", r.get("title").asText());
+            String url = report.toUri().toString();
+            JsonNode r = evaluate(page,
+                    "JSON.stringify({abs: document.querySelectorAll('#sensitivity rect.bar.abs').length,"
+                            + " dgsm: document.querySelectorAll('#sensitivity rect.bar.dgsm').length,"
+                            + " normBins: document.querySelectorAll('#norms rect.bin').length,"
+                            + " outputBins: document.querySelectorAll('#outputs rect.bin').length,"
+                            + " quantiles: document.querySelectorAll('#norms .quantile').length,"
+                            + " tableRows: document.querySelectorAll('#dimensions tbody tr').length,"
+                            + " svgTitles: document.querySelectorAll('svg > title').length,"
+                            + " svgs: document.querySelectorAll('svg').length,"
+                            + " boxes: document.querySelectorAll('#boxes .boxplot').length,"
+                            + " dependence: document.querySelectorAll('#dependence svg').length,"
+                            + " dots: document.querySelectorAll('#dependence circle').length,"
+                            + " barWidth: document.querySelector('#sensitivity rect.bar.dgsm').getBoundingClientRect().width,"
+                            + " rejected: document.querySelector('#rejected').innerText,"
+                            + " title: document.title})");
+            assertEquals(12, r.get("abs").asInt(), r.toString());
+            assertEquals(12, r.get("dgsm").asInt());
+            assertEquals(40, r.get("normBins").asInt());
+            assertEquals(40, r.get("outputBins").asInt());
+            assertEquals(3, r.get("quantiles").asInt());
+            assertEquals(12, r.get("tableRows").asInt());
+            assertEquals(r.get("svgs").asInt(), r.get("svgTitles").asInt(), "every chart has a title");
+            assertEquals(12, r.get("boxes").asInt(), "a box plot per dimension");
+            assertEquals(6, r.get("dependence").asInt(), "dependence plots of the most sensitive dimensions");
+            assertEquals(6 * 2000, r.get("dots").asInt(), "a dot per sampled row");
+            assertTrue(r.get("barWidth").asDouble() > 100, "the largest bar is drawn wide: " + r);
+            assertTrue(r.get("rejected").asText().contains("null features"), r.toString());
+            assertEquals("netsense report: [12,20,1]", r.get("title").asText());
 
-                JsonNode shot = page.call("Page.captureScreenshot", Map.of("format", "png"));
-                byte[] png = Base64.getDecoder().decode(shot.at("/result/data").asText());
-                Path file = Path.of("target", "report-screenshot.png");
-                Files.createDirectories(file.getParent());
-                Files.write(file, png);
-                assertEquals(0x89504E47, ByteBuffer.wrap(png, 0, 4).getInt(), "a PNG");
-                int width = ByteBuffer.wrap(png, 16, 4).getInt();
-                int height = ByteBuffer.wrap(png, 20, 4).getInt();
-                System.err.printf("report screenshot: %s, %d x %d, %,d bytes%n", file, width, height, png.length);
-                assertTrue(width >= 1000 && height >= 1000 && png.length > 20_000, width + "x" + height);
+            JsonNode shot = page.call("Page.captureScreenshot", Map.of("format", "png"));
+            byte[] png = Base64.getDecoder().decode(shot.at("/result/data").asText());
+            Path file = Path.of("target", "report-screenshot.png");
+            Files.createDirectories(file.getParent());
+            Files.write(file, png);
+            assertEquals(0x89504E47, ByteBuffer.wrap(png, 0, 4).getInt(), "a PNG");
+            int width = ByteBuffer.wrap(png, 16, 4).getInt();
+            int height = ByteBuffer.wrap(png, 20, 4).getInt();
+            System.err.printf("report screenshot: %s, %d x %d, %,d bytes%n", file, width, height, png.length);
+            assertTrue(width >= 1000 && height >= 1000 && png.length > 20_000, width + "x" + height);
 
-                List<String> requested = page.events("Network.requestWillBeSent").stream()
-                        .map(e -> e.at("/params/request/url").asText()).toList();
-                assertEquals(List.of(url), requested, "the page itself and nothing else");
+            List<String> requested = page.events("Network.requestWillBeSent").stream()
+                    .map(e -> e.at("/params/request/url").asText()).toList();
+            assertEquals(List.of(url), requested, "the page itself and nothing else");
         });
     }
 
