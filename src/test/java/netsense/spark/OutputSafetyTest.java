@@ -171,7 +171,7 @@ class OutputSafetyTest extends SparkTestBase {
         assertEquals(List.of("folder moved in, summary.json in it: false",
                 "summary.json in place, folder complete: true"), events);
         try (Stream<Path> files = Files.list(tmp.resolve("out"))) {
-            assertEquals(List.of("gradients", "rejected", "report.html", "summary.json"),
+            assertEquals(List.of("gradients", "rejected", "report.html", "sample", "summary.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
