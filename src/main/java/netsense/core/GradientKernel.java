@@ -14,6 +14,8 @@ public final class GradientKernel extends BlockKernel {
     private final double[] wt;
     private final double[] bias;
     private final double[][] work;   // numbered as BlockKernel.act / slope / back
+    /** Gathers in and out of the workspaces; null without the Vector API. */
+    private final VectorTranspose transpose;
 
     /**
      * @param outputIndex k, the output neuron (0-based) whose gradient {@link #compute} takes
@@ -33,6 +35,7 @@ public final class GradientKernel extends BlockKernel {
         for (int i = 0; i < work.length; i++) {
             work[i] = new double[workspaceSize(i)];
         }
+        this.transpose = backend.vectorActivations() ? new VectorTranspose() : null;
     }
 
     /**
@@ -81,6 +84,10 @@ public final class GradientKernel extends BlockKernel {
     void loadInput(double[] x, int xOff, int rows) {
         double[] a = work[act(0)];
         int n1 = plan.inputWidth();
+        if (transpose != null) {
+            transpose.toFeatureMajor(x, xOff, n1, rows, a);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int s = xOff + r * n1;
             for (int j = 0; j < n1; j++) {
@@ -100,6 +107,19 @@ public final class GradientKernel extends BlockKernel {
     @Override
     void multiplyAdd(boolean transposed, int wOff, int m, int n, int a, int aOff, int c, int rows) {
         backend.forLayer(m, n).multiplyAdd(transposed ? wt : w, wOff, m, n, work[a], aOff, rows, work[c], 0);
+    }
+
+    /** The biases are where the product's sums start: no pass of its own. */
+    @Override
+    void affine(int wOff, int biasOff, int m, int n, int a, int c, int rows) {
+        backend.forLayer(m, n).affine(w, wOff, m, n, work[a], 0, rows, work[c], 0, bias, biasOff);
+    }
+
+    /** The sums start from 0 and are multiplied by σ' as they are stored: no passes of their own. */
+    @Override
+    void product(boolean transposed, int wOff, int m, int n, int a, int aOff, int c, int s, int rows) {
+        backend.forLayer(m, n).product(transposed ? wt : w, wOff, m, n, work[a], aOff, rows, work[c], 0,
+                s >= 0 ? work[s] : null);
     }
 
     @Override
@@ -142,7 +162,11 @@ public final class GradientKernel extends BlockKernel {
         transposeOut(work[g], plan.inputWidth(), rows, gradients, gradOff, stride);
     }
 
-    private static void transposeOut(double[] a, int m, int rows, double[] dst, int dstOff, int stride) {
+    private void transposeOut(double[] a, int m, int rows, double[] dst, int dstOff, int stride) {
+        if (transpose != null) {
+            transpose.toRowMajor(a, m, rows, dst, dstOff, stride);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int d = dstOff + r * stride;
             for (int j = 0; j < m; j++) {
