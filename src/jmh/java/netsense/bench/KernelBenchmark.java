@@ -38,6 +38,14 @@ public class KernelBenchmark {
     @Param({"auto"})
     public String impl;
 
+    /**
+     * What a row costs: gradient (one evaluation per row). Methods that evaluate several points
+     * per row (integrated gradients, SmoothGrad) add their case here and in bench/torch_gradient.py
+     * under the same name; bench/kernel_report.py pairs them.
+     */
+    @Param({"gradient"})
+    public String method;
+
     private BlockKernel kernel;
     private double[] x;
     private double[] outputs;
@@ -45,6 +53,9 @@ public class KernelBenchmark {
 
     @Setup
     public void setUp() {
+        if (!method.equals("gradient")) {
+            throw new IllegalArgumentException("unknown method " + method + " (gradient)");
+        }
         int[] widths = Arrays.stream(shape.split("-")).mapToInt(Integer::parseInt).toArray();
         Network net = RandomNetworks.gaussian(42, widths, Activation.TANH, Activation.SIGMOID, 0);
         rows = blockRows(widths, rows);
