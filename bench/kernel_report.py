@@ -10,6 +10,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+# gradient evaluations a row costs netsense per case: ig50's 50 path points and x, x' (for delta);
+# smoothgrad20's 20 noisy copies and x. Rates are rows/s for every case (for gradient, evaluations/s).
+EVALS = {"gradient": 1, "ig50": 52, "smoothgrad20": 21}
+
+
 def weights(shape):
     w = [int(x) for x in shape.split(",")]
     return sum(w[i] * w[i - 1] for i in range(1, len(w)))
@@ -55,7 +60,7 @@ def main():
     print(head + f" {'torch 1t':>11} {'ratio':>6}")
     for key, (rate, err) in one.items():
         shape, case = key
-        gflops = 4 * weights(shape) * rate / 1e9
+        gflops = 4 * weights(shape) * rate * EVALS.get(case, 1) / 1e9
         line = f"[{shape}]".ljust(24) + f" {case:<10} {rate:>13,.0f} {err:>9,.0f} {gflops:>8.2f} {100 * gflops / dgemm:>7.0f}%"
         for t in more:
             r = runs[t].get(key, (float("nan"), 0))[0]
@@ -64,7 +69,9 @@ def main():
         line += f" {p:>11,.0f} {rate / p:>6.2f}" if p else f" {'':>11} {'':>6}"
         print(line)
     print(f"{'dgemm (OpenBLAS, 1t)':<24} {'':<10} {'':>13} {'':>9} {dgemm:>8.2f}")
-    print("evaluations/s: points through forward and backward (gradient: one per row); ratio: netsense 1t / torch 1t")
+    print("rows/s (gradient: one evaluation, a point through forward and backward, per row; ig50: 50 path points"
+          " per row, netsense also evaluating x and x' for delta; smoothgrad20: 20 noisy copies); ratio: netsense 1t"
+          " / torch 1t")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,33 @@ def gradient(layers, x):
     return g
 
 
-CASES = {"gradient": gradient}
+def gauss_legendre(n):
+    """Gauss-Legendre points and weights mapped to [0, 1], as Captum's approximation_methods."""
+    import numpy
+    t, w = numpy.polynomial.legendre.leggauss(n)
+    return [float(a) for a in (t + 1) / 2], torch.tensor(w / 2, dtype=torch.float64)
+
+
+def ig50(layers, x):
+    """Integrated gradients as Captum computes them: the 50 path points of every row in one batch
+    through autograd (zero baseline, Gauss-Legendre), then (x - x') times the weighted sum."""
+    alphas, weights = gauss_legendre(50)
+    baseline = torch.zeros_like(x)
+    points = torch.cat([baseline + a * (x - baseline) for a in alphas]).requires_grad_(True)
+    (g,) = torch.autograd.grad(forward(layers, points).sum(), points)
+    g = g.view(len(alphas), x.shape[0], -1)
+    return (g * weights.view(-1, 1, 1)).sum(0) * (x - baseline)
+
+
+def smoothgrad20(layers, x):
+    """SmoothGrad as Captum's NoiseTunnel: 20 noisy copies of every row (std 0.15) in one batch."""
+    noise = torch.randn(20, *x.shape, dtype=torch.float64) * 0.15
+    points = (x.unsqueeze(0) + noise).reshape(-1, x.shape[1]).requires_grad_(True)
+    (g,) = torch.autograd.grad(forward(layers, points).sum(), points)
+    return g.view(20, x.shape[0], -1).mean(0)
+
+
+CASES = {"gradient": gradient, "ig50": ig50, "smoothgrad20": smoothgrad20}
 
 
 def rate(fn, layers, x, seconds):
