@@ -33,10 +33,11 @@ import org.apache.spark.sql.types.StructType;
  * @param idCol   the id column, or null
  * @param output  the output folder, qualified
  * @param baselineCol integrated gradients' per-row baseline column as the input names it, or null
+ * @param warmup  the kernel's warm-up while the driver plans (local mode), or null; the job stops it
  */
 record JobPlan(GradientJob.Options options, Network network, int outputIndex, Dataset<Row> input,
                List<String> carried, String idCol, FeatureSource features, FileSystem fs, Path output,
-               int blockRows, boolean ignoreCorrupt, String baselineCol) {
+               int blockRows, boolean ignoreCorrupt, String baselineCol, KernelWarmup warmup) {
     static final String READER_BATCH = "spark.sql.parquet.columnarReaderBatchSize";
     static final String IGNORE_CORRUPT = "spark.sql.files.ignoreCorruptFiles";
     static final String CODEC = "spark.sql.parquet.compression.codec";
@@ -50,7 +51,15 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
      */
     static JobPlan resolve(SparkSession spark, GradientJob.Options options, SessionSettings settings)
             throws IOException {
-        return new Resolver(spark, options).resolve(settings);
+        Resolver resolver = new Resolver(spark, options);
+        try {
+            return resolver.resolve(settings);
+        } catch (IOException | RuntimeException e) { // refused: no kernel to warm up
+            if (resolver.warmup != null) {
+                resolver.warmup.close();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -78,6 +87,7 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
         private final SparkSession spark;
         private final GradientJob.Options options;
         private boolean ignoreCorrupt;
+        private KernelWarmup warmup;
 
         Resolver(SparkSession spark, GradientJob.Options options) {
             this.spark = spark;
@@ -99,6 +109,9 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             }
             int blockRows = blockRows(net, options.blockRows(), taskHeapBytes(),
                     options.allOutputs() ? net.outputWidth() : 1);
+            if (options.kernels() == KernelFactory.NETSENSE) {
+                warmup = KernelWarmup.startIfLocal(spark.sparkContext().master(), net, options.precision(), blockRows);
+            }
             ignoreCorrupt = options.ignoreCorruptFiles()
                     || Boolean.parseBoolean(spark.conf().get(IGNORE_CORRUPT, "false"));
             int batch = readerBatchRows(net.inputWidth());
@@ -145,7 +158,7 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             OutputCommit.refuseOverlap(hadoop, output, options.output(), options.input(), options.model());
             String baselineCol = baselineColumn(schema, net);
             return new JobPlan(options, net, outputIndex, input, carried, idCol, features, fs, output, blockRows,
-                    ignoreCorrupt, baselineCol);
+                    ignoreCorrupt, baselineCol, warmup);
         }
 
         /** Integrated gradients' per-row baseline column, checked: an array of numbers; null when there is none. */
