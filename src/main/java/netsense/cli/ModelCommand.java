@@ -92,7 +92,7 @@ final class ModelCommand implements NetsenseCommand {
             System.out.printf(Locale.ROOT, "model        %s%nformat       %s%nshape        %s%nactivations  %s%n"
                             + "parameters   %d%ninputs       %d%noutputs      %d%s%n", model, m.format().label(),
                     net.shape(), String.join(", ", activations(net)), net.parameterCount(), net.inputWidth(),
-                    net.outputWidth(), net.outputWidth() > 1 ? " (jobs/gradients takes one: --output-index K)" : "");
+                    net.outputWidth(), net.outputWidth() > 1 ? " (jobs/gradients: --output-index K for one, all for every one)" : "");
             return ExitCode.OK;
         }
     }

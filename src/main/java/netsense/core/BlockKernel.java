@@ -17,8 +17,8 @@ import java.util.Objects;
  * <p>One skeleton for every precision, in the manner of netlib's {@code dgemm} → {@code dgemmK}:
  * the public entries are {@code final}, check the block once (sizes, offsets, seed layout) and
  * call a check-free body, which is the recurrence written once as a sequence of steps on the
- * workspaces — fill a layer with its bias, {@code C += W·A}, activate, scale by the slopes,
- * transpose the block in and out. The steps are what a precision implements
+ * workspaces — fill a layer with its bias and {@code C += W·A} (or both at once), activate,
+ * scale by the slopes, transpose the block in and out. The steps are what a precision implements
  * ({@link GradientKernel} in float64, {@link FloatGradientKernel} in float32), on its own
  * workspaces and products; the skeleton names a workspace by a number ({@link #act},
  * {@link #slope}, {@link #back}).
@@ -354,8 +354,7 @@ public abstract class BlockKernel implements BlockGradient {
                 b += only;
                 m = 1;
             }
-            fillBias(act(j + 1), b, m, rows);
-            multiplyAdd(false, w, m, n, act(j), 0, act(j + 1), rows);
+            affine(w, b, m, n, act(j), act(j + 1), rows);
             if (p.activation[j] == Activation.SOFTMAX) {
                 softmax(act(j + 1), m, rows);
             } else {
@@ -378,10 +377,11 @@ public abstract class BlockKernel implements BlockGradient {
         int width = p.width[last];
         int g = back();
         int spare = back() + 1;
-        zero(g, width * rows);
+        // each product leaves g[l] ⊙ σ'(z[l]), the factor the next one needs (none for g[1])
+        int factor = last >= 1 ? slope(last) : -1;
         if (k >= 0) {
             // (e_k ⊙ σ'(z[L])) W[L] = row k of W[L] (a width × 1 matrix) times σ'(z[L]_k): an outer product
-            multiplyAdd(false, p.weightOffset[last] + k * width, width, 1, slope(h), slopeRow * rows, g, rows);
+            product(false, p.weightOffset[last] + k * width, width, 1, slope(h), slopeRow * rows, g, factor, rows);
         } else {
             if (sink != null) {
                 sink.delta(last, slope(h), rows);
@@ -389,19 +389,18 @@ public abstract class BlockKernel implements BlockGradient {
                     return -1;
                 }
             }
-            multiplyAdd(true, p.weightOffset[last], width, p.outputWidth(), slope(h), 0, g, rows);
+            product(true, p.weightOffset[last], width, p.outputWidth(), slope(h), 0, g, factor, rows);
         }
         for (int l = h - 1; l >= 1; l--) {
-            int prev = p.width[l - 1];
-            scale(g, slope(l), p.width[l] * rows);
+            // g is δ of layer l: g[l] ⊙ σ'(z[l]), as the product before left it
             if (sink != null) {
                 sink.delta(l - 1, g, rows);
                 if (l == 1 && !sink.wantsInputGradient()) {
                     return -1;
                 }
             }
-            zero(spare, prev * rows);
-            multiplyAdd(true, p.weightOffset[l - 1], prev, p.width[l], g, 0, spare, rows);
+            product(true, p.weightOffset[l - 1], p.width[l - 1], p.width[l], g, 0, spare, l > 1 ? slope(l - 1) : -1,
+                    rows);
             int t = g;
             g = spare;
             spare = t;
@@ -461,6 +460,29 @@ public abstract class BlockKernel implements BlockGradient {
      * transposes (where W[j]ᵀ is stored at W[j]'s offset).
      */
     abstract void multiplyAdd(boolean transposed, int wOff, int m, int n, int a, int aOff, int c, int rows);
+
+    /**
+     * Workspace {@code c} ({@code m × rows}) = b + W·(workspace {@code a}, {@code n × rows}), W
+     * {@code m × n} row-major at {@code wOff} in the weights, b from {@code biasOff} in the biases:
+     * {@link #fillBias}, then {@link #multiplyAdd}, unless a precision does both at once.
+     */
+    void affine(int wOff, int biasOff, int m, int n, int a, int c, int rows) {
+        fillBias(c, biasOff, m, rows);
+        multiplyAdd(false, wOff, m, n, a, 0, c, rows);
+    }
+
+    /**
+     * Workspace {@code c} ({@code m × rows}) = (W·(workspace {@code a} from {@code aOff})) ⊙ workspace
+     * {@code s}, or without the factor when {@code s} is −1; W as in {@link #multiplyAdd}: zero,
+     * {@link #multiplyAdd}, {@link #scale}, unless a precision does them at once.
+     */
+    void product(boolean transposed, int wOff, int m, int n, int a, int aOff, int c, int s, int rows) {
+        zero(c, m * rows);
+        multiplyAdd(transposed, wOff, m, n, a, aOff, c, rows);
+        if (s >= 0) {
+            scale(c, s, m * rows);
+        }
+    }
 
     /**
      * σ of {@code count} entries of workspace {@code z} in place, σ' into workspace {@code d}

@@ -15,6 +15,8 @@ public final class GradientKernel extends BlockKernel {
     private final double[] bias;
     private final double[][] work;   // numbered as BlockKernel.act / slope / back
     private double[] column;         // one point's softmax outputs, for the step through the softmax
+    /** Gathers in and out of the workspaces; null without the Vector API. */
+    private final VectorTranspose transpose;
 
     /**
      * @param outputIndex k, the output neuron (0-based) whose gradient {@link #compute} takes
@@ -34,6 +36,7 @@ public final class GradientKernel extends BlockKernel {
         for (int i = 0; i < work.length; i++) {
             work[i] = new double[workspaceSize(i)];
         }
+        this.transpose = backend.vectorActivations() ? new VectorTranspose() : null;
     }
 
     /**
@@ -87,6 +90,10 @@ public final class GradientKernel extends BlockKernel {
     void loadInput(double[] x, int xOff, int rows) {
         double[] a = work[act(0)];
         int n1 = plan.inputWidth();
+        if (transpose != null) {
+            transpose.toFeatureMajor(x, xOff, n1, rows, a);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int s = xOff + r * n1;
             for (int j = 0; j < n1; j++) {
@@ -106,6 +113,19 @@ public final class GradientKernel extends BlockKernel {
     @Override
     void multiplyAdd(boolean transposed, int wOff, int m, int n, int a, int aOff, int c, int rows) {
         backend.forLayer(m, n).multiplyAdd(transposed ? wt : w, wOff, m, n, work[a], aOff, rows, work[c], 0);
+    }
+
+    /** The biases are where the product's sums start: no pass of its own. */
+    @Override
+    void affine(int wOff, int biasOff, int m, int n, int a, int c, int rows) {
+        backend.forLayer(m, n).affine(w, wOff, m, n, work[a], 0, rows, work[c], 0, bias, biasOff);
+    }
+
+    /** The sums start from 0 and are multiplied by σ' as they are stored: no passes of their own. */
+    @Override
+    void product(boolean transposed, int wOff, int m, int n, int a, int aOff, int c, int s, int rows) {
+        backend.forLayer(m, n).product(transposed ? wt : w, wOff, m, n, work[a], aOff, rows, work[c], 0,
+                s >= 0 ? work[s] : null);
     }
 
     @Override
@@ -179,7 +199,11 @@ public final class GradientKernel extends BlockKernel {
         transposeOut(work[g], 0, plan.inputWidth(), rows, gradients, gradOff, stride);
     }
 
-    private static void transposeOut(double[] a, int aOff, int m, int rows, double[] dst, int dstOff, int stride) {
+    private void transposeOut(double[] a, int aOff, int m, int rows, double[] dst, int dstOff, int stride) {
+        if (transpose != null && aOff == 0) {
+            transpose.toRowMajor(a, m, rows, dst, dstOff, stride);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int d = dstOff + r * stride;
             for (int j = 0; j < m; j++) {

@@ -120,18 +120,9 @@ public enum Loss {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
-    /**
-     * The softmax output activation for the model file, once {@link Activation} has one; until
-     * then the model keeps the identity output, whose values are the logits (the class is
-     * their argmax, and the probabilities their softmax).
-     */
+    /** The softmax output activation the model file gets for a cross-entropy network. */
     static Activation softmax() {
-        for (Activation a : Activation.values()) {
-            if (a.id().equals("softmax")) {
-                return a;
-            }
-        }
-        return Activation.IDENTITY;
+        return Activation.SOFTMAX;
     }
 
     private static Network replaceOutput(Network net, Activation output) {

@@ -3,7 +3,9 @@ package netsense.core;
 /** {@link MatrixProduct} in plain loops: the reference, and the fallback without the Vector API. */
 final class PlainProduct extends MatrixProduct {
     @Override
-    void multiplyAdd(double[] w, int wOff, int m, int n, double[] a, int aOff, int cols, double[] c, int cOff) {
+    void multiply(double[] w, int wOff, int m, int n, double[] a, int aOff, int cols, double[] c, int cOff,
+                  boolean accumulate, double[] b, int bOff, double[] s) {
+        start(m, cols, c, cOff, accumulate, b, bOff);
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * cols;
             for (int j = 0; j < n; j++) {
@@ -14,6 +16,7 @@ final class PlainProduct extends MatrixProduct {
                 }
             }
         }
+        scale(c, cOff, m * cols, s);
     }
 
     @Override

@@ -67,51 +67,71 @@ final class VectorActivations {
         }
     }
 
-    /** e^x for x ≤ 0 (NaN for NaN): {@link Exp#exp} lane by lane, the same operations in the same order. */
-    static DoubleVector exp(DoubleVector x) {
-        DoubleVector y = x.blend(Exp.LOWEST, x.compare(VectorOperators.LT, Exp.LOWEST));
-        DoubleVector t = y.fma(Exp.INV_LN2, Exp.SHIFT);
-        DoubleVector k = t.sub(Exp.SHIFT);
-        LongVector kb = t.reinterpretAsLongs().sub(Exp.SHIFT_BITS);
-        DoubleVector r = k.fma(c(-Exp.LN2_LO), k.fma(c(-Exp.LN2_HI), y));
-        DoubleVector p = expReduced(r);
-        LongVector k1 = kb.lanewise(VectorOperators.ASHR, 1);
-        LongVector k2 = kb.sub(k1);
-        DoubleVector s1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        DoubleVector s2 = k2.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        return p.mul(s1).mul(s2);
-    }
-
     /**
-     * e^r on the reduced range, Horner with fused multiply-adds. (A method of its own so that
-     * both halves stay small enough for C2 to inline into the loops: a vector that crosses a
-     * call that is not inlined is boxed, an allocation per call.)
+     * {@code out[i] = e^(scale·|z[i]|)} for i in [from, end) (whole vectors), scale &lt; 0 — so
+     * e^x for x ≤ 0 (NaN for NaN): {@link Exp#exp} lane by lane, the same operations in the same
+     * order. {@code out} may be {@code z}.
+     *
+     * <p>Every vector lives and dies inside this one loop, and so in the activations' loops that
+     * read its results: a vector that crosses a call C2 does not inline is boxed — an allocation
+     * per call, a kernel three times slower — and whether C2 inlines a hot callee depends on what
+     * it compiled before (a callee already compiled on its own beyond {@code InlineSmallCode} is
+     * called, not inlined). Arrays cross calls at no cost.
      */
-    private static DoubleVector expReduced(DoubleVector r) {
-        DoubleVector p = c(Exp.C13).fma(r, c(Exp.C12));
-        p = p.fma(r, c(Exp.C11));
-        p = p.fma(r, c(Exp.C10));
-        p = p.fma(r, c(Exp.C9));
-        p = p.fma(r, c(Exp.C8));
-        p = p.fma(r, c(Exp.C7));
-        p = p.fma(r, c(Exp.C6));
-        p = p.fma(r, c(Exp.C5));
-        p = p.fma(r, c(Exp.C4));
-        p = p.fma(r, c(Exp.C3));
-        p = p.fma(r, c(Exp.C2));
-        p = p.fma(r, c(1.0));
-        return p.fma(r, c(1.0));
+    static void expOfScaledAbs(double[] z, double scale, double[] out, int from, int end) {
+        DoubleVector lowest = DoubleVector.broadcast(S, Exp.LOWEST);
+        DoubleVector invLn2 = DoubleVector.broadcast(S, Exp.INV_LN2);
+        DoubleVector shift = DoubleVector.broadcast(S, Exp.SHIFT);
+        DoubleVector ln2Lo = DoubleVector.broadcast(S, -Exp.LN2_LO);
+        DoubleVector ln2Hi = DoubleVector.broadcast(S, -Exp.LN2_HI);
+        DoubleVector c13 = DoubleVector.broadcast(S, Exp.C13);
+        DoubleVector c12 = DoubleVector.broadcast(S, Exp.C12);
+        DoubleVector c11 = DoubleVector.broadcast(S, Exp.C11);
+        DoubleVector c10 = DoubleVector.broadcast(S, Exp.C10);
+        DoubleVector c9 = DoubleVector.broadcast(S, Exp.C9);
+        DoubleVector c8 = DoubleVector.broadcast(S, Exp.C8);
+        DoubleVector c7 = DoubleVector.broadcast(S, Exp.C7);
+        DoubleVector c6 = DoubleVector.broadcast(S, Exp.C6);
+        DoubleVector c5 = DoubleVector.broadcast(S, Exp.C5);
+        DoubleVector c4 = DoubleVector.broadcast(S, Exp.C4);
+        DoubleVector c3 = DoubleVector.broadcast(S, Exp.C3);
+        DoubleVector c2 = DoubleVector.broadcast(S, Exp.C2);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (int i = from; i < end; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, z, i).abs().mul(scale);
+            DoubleVector y = x.blend(lowest, x.compare(VectorOperators.LT, lowest));
+            DoubleVector t = y.fma(invLn2, shift);
+            DoubleVector k = t.sub(shift);
+            LongVector kb = t.reinterpretAsLongs().sub(Exp.SHIFT_BITS);
+            DoubleVector r = k.fma(ln2Lo, k.fma(ln2Hi, y));
+            DoubleVector p = c13.fma(r, c12); // e^r on the reduced range, Horner with fused multiply-adds
+            p = p.fma(r, c11);
+            p = p.fma(r, c10);
+            p = p.fma(r, c9);
+            p = p.fma(r, c8);
+            p = p.fma(r, c7);
+            p = p.fma(r, c6);
+            p = p.fma(r, c5);
+            p = p.fma(r, c4);
+            p = p.fma(r, c3);
+            p = p.fma(r, c2);
+            p = p.fma(r, one);
+            p = p.fma(r, one);
+            LongVector k1 = kb.lanewise(VectorOperators.ASHR, 1);
+            LongVector k2 = kb.sub(k1);
+            DoubleVector s1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector s2 = k2.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            p.mul(s1).mul(s2).intoArray(out, i);
+        }
     }
 
-    private static DoubleVector c(double value) {
-        return DoubleVector.broadcast(S, value);
-    }
-
+    /** e^−|z| into d, then σ and σ' from it. */
     private static void sigmoid(double[] z, double[] d, int from, int end) {
+        expOfScaledAbs(z, -1.0, d, from, end);
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
         for (int i = from; i < end; i += L) {
             DoubleVector v = DoubleVector.fromArray(S, z, i);
-            DoubleVector e = exp(v.abs().neg());
+            DoubleVector e = DoubleVector.fromArray(S, d, i);
             DoubleVector r = one.div(one.add(e));
             VectorMask<Double> negative = v.compare(VectorOperators.LT, 0.0);
             r.blend(e.mul(r), negative).intoArray(z, i);
@@ -134,11 +154,10 @@ final class VectorActivations {
      * derivative, which is r = 1/(1 + e) for z &gt; 0 and e·r otherwise (at z = 0 both are ½).
      */
     private static void softplus(double[] z, double[] d, int from, int end, int to) {
+        expOfScaledAbs(z, -1.0, d, from, end);
         DoubleVector zero = DoubleVector.zero(S);
         for (int i = from; i < end; i += L) {
-            DoubleVector v = DoubleVector.fromArray(S, z, i);
-            exp(v.abs().neg()).intoArray(d, i);
-            v.max(zero).intoArray(z, i);
+            DoubleVector.fromArray(S, z, i).max(zero).intoArray(z, i);
         }
         for (int i = end; i < to; i++) {
             double v = z[i];
@@ -154,13 +173,15 @@ final class VectorActivations {
         }
     }
 
+    /** e^−2|z| into d, then tanh and its derivative from it. */
     private static void tanh(double[] z, double[] d, int from, int end) {
+        expOfScaledAbs(z, -2.0, d, from, end);
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
         DoubleVector four = DoubleVector.broadcast(S, 4.0);
         for (int i = from; i < end; i += L) {
             DoubleVector v = DoubleVector.fromArray(S, z, i);
             DoubleVector x = v.abs();
-            DoubleVector e = exp(x.mul(-2.0));
+            DoubleVector e = DoubleVector.fromArray(S, d, i);
             DoubleVector q = one.div(one.add(e));
             DoubleVector t = one.sub(e).mul(q);
             VectorMask<Double> small = x.compare(VectorOperators.LT, TANH_SERIES_BELOW);

@@ -280,7 +280,7 @@ public final class GradientJob {
         long start = System.nanoTime();
         try (SessionSettings settings = new SessionSettings(spark)) {
             JobPlan plan = JobPlan.resolve(spark, options, settings);
-            try (OutputCommit commit = new OutputCommit(plan.fs(), plan.output(), options.overwrite())) {
+            try (KernelWarmup warmup = plan.warmup(); OutputCommit commit = new OutputCommit(plan.fs(), plan.output(), options.overwrite())) {
                 LOG.info("planned in {} s", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
                 plan.checkWidth();
                 LOG.info("checked the input's width in {} s",
@@ -358,6 +358,9 @@ public final class GradientJob {
             StructType gradientSchema = gradientSchema(projected, carried.size(), options.vectorType(), methodOptions,
                     options.allOutputs());
             GradientPass gradientPass = new GradientPass(shared, options.kernels(), settings, layout, gradientSchema, tally);
+            if (plan.warmup() != null) {
+                plan.warmup().close(); // the pass's tasks take the cores from here
+            }
             LOG.info("phase 1: gradients of {} → {}", options.input(), options.output());
             // The statistics are right under task retries, speculation and lost executors only
             // because the tally is added in THIS stage, the result stage of the write: Spark merges

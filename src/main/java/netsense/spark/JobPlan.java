@@ -35,10 +35,12 @@ import org.apache.spark.sql.types.StructType;
  * @param baselineCol integrated gradients' per-row baseline column as the input names it, or null
  * @param groupCol    the {@code --group-by} column as the input names it, or null
  * @param inputBounds the {@code --input-bounds} [a_i, b_i] of every dimension, or null
+ * @param warmup  the kernel's warm-up while the driver plans (local mode), or null; the job stops it
  */
 record JobPlan(GradientJob.Options options, Network network, int outputIndex, Dataset<Row> input,
                List<String> carried, String idCol, FeatureSource features, FileSystem fs, Path output,
-               int blockRows, boolean ignoreCorrupt, String baselineCol, String groupCol, double[][] inputBounds) {
+               int blockRows, boolean ignoreCorrupt, String baselineCol, String groupCol, double[][] inputBounds,
+               KernelWarmup warmup) {
     static final String READER_BATCH = "spark.sql.parquet.columnarReaderBatchSize";
     static final String IGNORE_CORRUPT = "spark.sql.files.ignoreCorruptFiles";
     static final String CODEC = "spark.sql.parquet.compression.codec";
@@ -52,7 +54,15 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
      */
     static JobPlan resolve(SparkSession spark, GradientJob.Options options, SessionSettings settings)
             throws IOException {
-        return new Resolver(spark, options).resolve(settings);
+        Resolver resolver = new Resolver(spark, options);
+        try {
+            return resolver.resolve(settings);
+        } catch (IOException | RuntimeException e) { // refused: no kernel to warm up
+            if (resolver.warmup != null) {
+                resolver.warmup.close();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -80,6 +90,7 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
         private final SparkSession spark;
         private final GradientJob.Options options;
         private boolean ignoreCorrupt;
+        private KernelWarmup warmup;
 
         Resolver(SparkSession spark, GradientJob.Options options) {
             this.spark = spark;
@@ -102,6 +113,9 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             }
             int blockRows = blockRows(net, options.blockRows(), taskHeapBytes(),
                     options.allOutputs() ? net.outputWidth() : 1);
+            if (options.kernels() == KernelFactory.NETSENSE) {
+                warmup = KernelWarmup.startIfLocal(spark.sparkContext().master(), net, options.precision(), blockRows);
+            }
             ignoreCorrupt = options.ignoreCorruptFiles()
                     || Boolean.parseBoolean(spark.conf().get(IGNORE_CORRUPT, "false"));
             int batch = readerBatchRows(net.inputWidth());
@@ -152,7 +166,7 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             double[][] bounds = options.global().inputBounds() == null ? null
                     : readInputBounds(hadoop, options.global().inputBounds(), net.inputWidth());
             return new JobPlan(options, net, outputIndex, input, carried, idCol, features, fs, output, blockRows,
-                    ignoreCorrupt, baselineCol, groupCol, bounds);
+                    ignoreCorrupt, baselineCol, groupCol, bounds, warmup);
         }
 
         /** The {@code --group-by} column, checked: present, and of a type whose values are keys; null without one. */

@@ -59,34 +59,101 @@ class BackendsTest {
         }
     }
 
+    /** Sizes with 1, odd and prime widths, blocks shorter than a vector and not multiples of it. */
+    private static final int[][] SIZES = {{1, 1, 1}, {3, 2, 5}, {4, 7, 8}, {5, 3, 9}, {103, 67, 103}, {1, 103, 1024},
+        {64, 64, 7}, {9, 1, 17}, {7, 3, 1}, {1, 32, 256}, {32, 1, 64}, {6, 5, 33}, {2, 9, 23}};
+
     @Test
     void productsMatchANaiveTripleLoop() {
         Random rnd = new Random(103);
-        int[][] sizes = {{1, 1, 1}, {3, 2, 5}, {4, 7, 8}, {5, 3, 9}, {103, 67, 103}, {1, 103, 1024}, {64, 64, 7},
-            {9, 1, 17}};
-        for (int[] size : sizes) {
+        for (int[] size : SIZES) {
             int m = size[0];
             int n = size[1];
             int cols = size[2];
             double[] w = random(rnd, 3 + m * n);
             double[] a = random(rnd, 5 + n * cols);
             double[] c0 = random(rnd, 2 + m * cols);
-            double[] expected = c0.clone();
-            for (int i = 0; i < m; i++) {
-                for (int k = 0; k < cols; k++) {
-                    double s = 0;
-                    for (int j = 0; j < n; j++) {
-                        s += w[3 + i * n + j] * a[5 + j * cols + k];
+            double[] bias = random(rnd, 4 + m);
+            double[] s = random(rnd, 2 + m * cols);
+            // each mode: what C starts from (C, the biases, 0) and whether S multiplies the result
+            for (String mode : new String[] {"add", "add-scaled", "affine", "product", "product-scaled"}) {
+                double[] expected = c0.clone();
+                for (int i = 0; i < m; i++) {
+                    for (int k = 0; k < cols; k++) {
+                        int ci = 2 + i * cols + k;
+                        double sum = mode.startsWith("add") ? c0[ci] : mode.equals("affine") ? bias[4 + i] : 0;
+                        for (int j = 0; j < n; j++) {
+                            sum += w[3 + i * n + j] * a[5 + j * cols + k];
+                        }
+                        expected[ci] = mode.endsWith("scaled") ? sum * s[ci] : sum;
                     }
-                    expected[2 + i * cols + k] += s;
+                }
+                for (MatrixProduct p : products()) {
+                    double[] c = c0.clone();
+                    switch (mode) {
+                        case "add" -> p.multiplyAdd(w, 3, m, n, a, 5, cols, c, 2);
+                        case "add-scaled" -> p.multiply(w, 3, m, n, a, 5, cols, c, 2, true, null, 0, s);
+                        case "affine" -> p.affine(w, 3, m, n, a, 5, cols, c, 2, bias, 4);
+                        case "product" -> p.product(w, 3, m, n, a, 5, cols, c, 2, null);
+                        default -> p.product(w, 3, m, n, a, 5, cols, c, 2, s);
+                    }
+                    for (int i = 0; i < c.length; i++) {
+                        assertEquals(expected[i], c[i], 1e-12 * Math.max(1, Math.abs(expected[i])),
+                                p.name() + " " + mode + " " + m + "x" + n + "x" + cols + " at " + i);
+                    }
                 }
             }
-            for (MatrixProduct p : products()) {
-                double[] c = c0.clone();
-                p.multiplyAdd(w, 3, m, n, a, 5, cols, c, 2);
-                for (int i = 0; i < c.length; i++) {
-                    assertEquals(expected[i], c[i], 1e-12 * Math.max(1, Math.abs(expected[i])),
-                            p.name() + " " + m + "x" + n + "x" + cols + " at " + i);
+        }
+    }
+
+    /**
+     * The Vector API product gives an entry the same bits whatever the number of columns and the
+     * column's place (in a whole tile, a clamped edge tile or the scalar tail): each column of a
+     * wide product equals the same column computed alone, and the fused sum written out here.
+     */
+    @Test
+    void theVectorProductsEntriesDoNotDependOnTheirColumnsPlace() {
+        Random rnd = new Random(7);
+        MatrixProduct v = new VectorProduct();
+        for (int[] size : SIZES) {
+            int m = size[0];
+            int n = size[1];
+            int cols = size[2];
+            double[] w = random(rnd, m * n);
+            double[] a = random(rnd, n * cols);
+            double[] bias = random(rnd, m);
+            double[] s = random(rnd, m * cols);
+            double[] c = new double[m * cols];
+            v.affine(w, 0, m, n, a, 0, cols, c, 0, bias, 0);
+            double[] scaled = new double[m * cols];
+            v.product(w, 0, m, n, a, 0, cols, scaled, 0, s);
+            for (int k = 0; k < cols; k++) {
+                double[] column = new double[n];
+                double[] sColumn = new double[m];
+                for (int j = 0; j < n; j++) {
+                    column[j] = a[j * cols + k];
+                }
+                for (int i = 0; i < m; i++) {
+                    sColumn[i] = s[i * cols + k];
+                }
+                double[] alone = new double[m];
+                v.affine(w, 0, m, n, column, 0, 1, alone, 0, bias, 0);
+                double[] aloneScaled = new double[m];
+                v.product(w, 0, m, n, column, 0, 1, aloneScaled, 0, sColumn);
+                for (int i = 0; i < m; i++) {
+                    double fused = bias[i];
+                    double fromZero = 0;
+                    for (int j = 0; j < n; j++) {
+                        fused = Math.fma(w[i * n + j], column[j], fused);
+                        fromZero = Math.fma(w[i * n + j], column[j], fromZero);
+                    }
+                    String at = m + "x" + n + "x" + cols + " row " + i + " column " + k;
+                    assertEquals(Double.doubleToRawLongBits(fused), Double.doubleToRawLongBits(c[i * cols + k]), at);
+                    assertEquals(Double.doubleToRawLongBits(alone[i]), Double.doubleToRawLongBits(c[i * cols + k]), at);
+                    assertEquals(Double.doubleToRawLongBits(fromZero * sColumn[i]),
+                            Double.doubleToRawLongBits(scaled[i * cols + k]), at + " scaled");
+                    assertEquals(Double.doubleToRawLongBits(aloneScaled[i]),
+                            Double.doubleToRawLongBits(scaled[i * cols + k]), at + " scaled");
                 }
             }
         }

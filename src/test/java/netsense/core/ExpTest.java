@@ -152,9 +152,7 @@ class ExpTest {
         System.arraycopy(xs, 0, all, special.length, xs.length);
         double[] out = new double[all.length];
         for (int rep = 0; rep < 3; rep++) { // interpreted, then as the JIT has it
-            for (int i = 0; i < all.length; i += s.length()) {
-                VectorActivations.exp(DoubleVector.fromArray(s, all, i)).intoArray(out, i);
-            }
+            VectorActivations.expOfScaledAbs(all, -1.0, out, 0, all.length); // e^(−|x|) = e^x for x ≤ 0
             for (int i = 0; i < all.length; i++) {
                 assertEquals(Double.doubleToRawLongBits(Exp.exp(all[i])), Double.doubleToRawLongBits(out[i]),
                         "e^" + all[i]);
