@@ -361,6 +361,12 @@ public final class GradientJob {
             if (plan.warmup() != null) {
                 plan.warmup().close(); // the pass's tasks take the cores from here
             }
+            int requestedSample = options.global().sampleRows();
+            int sampleCap = JobTally.sampleRows(requestedSample, n1, method.outputsPerRow(net.outputWidth()));
+            if (requestedSample > 0 && sampleCap < requestedSample) {
+                LOG.info("sample of {} rows, not {}: a task holds at most {} MB of sample values", sampleCap,
+                        requestedSample, JobTally.SAMPLE_BYTES_PER_TASK >> 20);
+            }
             LOG.info("phase 1: gradients of {} → {}", options.input(), options.output());
             // The statistics are right under task retries, speculation and lost executors only
             // because the tally is added in THIS stage, the result stage of the write: Spark merges

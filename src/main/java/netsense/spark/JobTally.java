@@ -29,6 +29,24 @@ import netsense.core.GroupedSummaries;
 public final class JobTally implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The bytes of sample values one task may hold and send: every task sends its whole candidate
+     * sample to the driver, so for wide rows (784 features: 12.5 KB a row with its vector) the
+     * sample is capped to keep the tasks' results within Spark's driver limit
+     * ({@code spark.driver.maxResultSize}, 1 GiB by default).
+     */
+    static final long SAMPLE_BYTES_PER_TASK = 4L << 20;
+
+    /**
+     * The sample's size: {@code requested} rows, or as many as {@link #SAMPLE_BYTES_PER_TASK}
+     * holds (x, the vectors and the outputs of a row in float64) — a function of the shape only,
+     * so the same rows whatever the partitioning.
+     */
+    static int sampleRows(int requested, int dimensions, int outputs) {
+        long perRow = 8L * ((long) dimensions + (long) outputs * dimensions + outputs) + 64;
+        return (int) Math.max(1, Math.min(requested, SAMPLE_BYTES_PER_TASK / perRow));
+    }
+
     /** Distinct group keys counted, beyond the maximum, before the count says "at least". */
     static final int MAX_COUNTED_KEYS = 100_000;
 
@@ -93,8 +111,8 @@ public final class JobTally implements Serializable {
         if (extras.groups()) {
             groups = newGroups(dimensions, outputs, extras.maxGroups());
         }
-        sample = extras.sampleRows() > 0
-                ? new BottomKSample(extras.sampleRows(), dimensions, outputs * dimensions, outputs) : null;
+        sample = extras.sampleRows() > 0 ? new BottomKSample(sampleRows(extras.sampleRows(), dimensions, outputs),
+                dimensions, outputs * dimensions, outputs) : null;
         this.summaries = new GradientSummary[outputs];
         for (int o = 0; o < outputs; o++) {
             summaries[o] = new GradientSummary(dimensions);

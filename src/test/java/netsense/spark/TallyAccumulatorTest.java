@@ -53,4 +53,13 @@ class TallyAccumulatorTest {
             assertEquals(40_000, shuffled.input());
         }
     }
+
+    @Test
+    void theSampleOfWideRowsIsCappedByBytesPerTask() {
+        org.junit.jupiter.api.Assertions.assertEquals(2000, JobTally.sampleRows(2000, 16, 1));
+        // 784 features: 8 × (784 + 784 + 1) + 64 = 12,616 bytes a row; 4 MiB hold 332 rows
+        org.junit.jupiter.api.Assertions.assertEquals(332, JobTally.sampleRows(2000, 784, 1));
+        org.junit.jupiter.api.Assertions.assertEquals(50, JobTally.sampleRows(50, 784, 1));
+        org.junit.jupiter.api.Assertions.assertEquals(1, JobTally.sampleRows(2000, 1_000_000, 10));
+    }
 }
