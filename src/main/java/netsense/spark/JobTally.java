@@ -66,6 +66,7 @@ public final class JobTally implements Serializable {
     private final GradientSummary[] summaries; // one per output the vectors are for
     private final DeltaSummary[] deltas;       // likewise, integrated gradients' gaps; null for other methods
     private transient double[] gather;
+    private transient double[] changes;        // f(x) − f(x') of a block's rows, for the gaps' summaries
     private transient double[] groupRows;
     private final int partition;
     private final Extras extras;
@@ -152,7 +153,9 @@ public final class JobTally implements Serializable {
             sample.addBlock(keys, 0, x, 0, vectors, 0, outputs, 0, rows, payloads, 0);
         }
         if (deltas != null) {
-            double[] changes = new double[rows];
+            if (changes == null || changes.length < rows) {
+                changes = new double[rows];
+            }
             for (int o = 0; o < j; o++) {
                 for (int r = 0; r < rows; r++) { // f(x) − f(x') = Σ attr − delta
                     double sum = 0;
@@ -179,22 +182,22 @@ public final class JobTally implements Serializable {
             }
             return;
         }
-        // output o's rows gathered: its figures as a run on that output alone
+        // output o's rows gathered: its figures as a run on that output alone (the norms first, where
+        // the summary reads them, from 0)
         int size = rows * (n + 5);
         if (gather == null || gather.length < size) {
             gather = new double[size];
         }
-        int out = 0;
-        int vec = rows;
-        int nm = rows + rows * n;
+        int nm = 0;
+        int out = 3 * rows;
+        int vec = 4 * rows;
         for (int o = 0; o < j; o++) {
             for (int r = 0; r < rows; r++) {
                 gather[out + r] = outputs[r * j + o];
                 System.arraycopy(vectors, (r * j + o) * n, gather, vec + r * n, n);
                 System.arraycopy(norms, 3 * (r * j + o), gather, nm + 3 * r, 3);
             }
-            double[] rowNorms = java.util.Arrays.copyOfRange(gather, nm, nm + 3 * rows);
-            target[o].addBlockWithNorms(gather, out, gather, vec, rows, rowNorms, x, 0);
+            target[o].addBlockWithNorms(gather, out, gather, vec, rows, gather, x, 0);
             if (boots != null) {
                 boots[o].addBlock(keys, 0, gather, out, gather, vec, rows);
             }
