@@ -32,6 +32,8 @@ final class Moments implements Serializable {
     private static final long serialVersionUID = 3L;
     /** Math.getExponent of 0 and of subnormals: the scale of a column of zeros. */
     private static final int LOWEST = Double.MIN_EXPONENT - 1;
+    /** Whether wide blocks go through the JDK Vector API ({@link VectorMoments}): where the kernel's do. */
+    private static final boolean VECTOR = Backends.vectorWanted();
 
     private final int columns;
     private long count;              // rows of weight > 0
@@ -46,7 +48,14 @@ final class Moments implements Serializable {
     private final double[] m2;
     private final double[] min;
     private final double[] max;
-    private transient double[] scratch;  // 5 × columns: block centre, shifted sum, shifted squares, mean before, scale
+    // scratch of addBlock: the block's centre (first its sum), the sums of and of squares of the
+    // deviations from it, the scaled mean before the block, each column's scale 2^-exponent
+    private transient double[] blockSum;
+    private transient double[] shiftedSum;
+    private transient double[] shiftedSquares;
+    private transient double[] meanBefore;
+    private transient double[] scale;
+    private transient boolean scalarOnly; // tests: the scalar loops whatever the JVM offers
 
     Moments(int columns) {
         if (columns < 1) {
@@ -70,6 +79,12 @@ final class Moments implements Serializable {
 
     int columns() {
         return columns;
+    }
+
+    /** This summary with the scalar loops only, as without the Vector API (for tests). */
+    Moments scalarOnly() {
+        scalarOnly = true;
+        return this;
     }
 
     long count() {
@@ -115,73 +130,133 @@ final class Moments implements Serializable {
         if (counted == 0) {
             return;
         }
-        if (scratch == null) {
-            scratch = new double[5 * columns];
+        if (blockSum == null) {
+            blockSum = new double[columns];
+            shiftedSum = new double[columns];
+            shiftedSquares = new double[columns];
+            meanBefore = new double[columns];
+            scale = new double[columns];
         }
-        double[] s = scratch;
-        java.util.Arrays.fill(s, 0.0);
-        for (int r = 0; r < rows; r++) {
-            if (weights != null && weights[weightOff + r] == 0) {
-                continue;
-            }
-            int o = off + r * columns;
-            for (int j = 0; j < columns; j++) {
-                double x = data[o + j];
-                if (x < min[j]) {
-                    min[j] = x;
-                }
-                if (x > max[j]) {
-                    max[j] = x;
-                }
-            }
+        // Columns [0, vectorEnd) go through the Vector API a vector of columns at a time, the rest
+        // one column at a time; each column's arithmetic and order of additions is the same either way.
+        int vectorEnd = VECTOR && !scalarOnly ? VectorMoments.columnsCovered(columns) : 0;
+        if (vectorEnd > 0) {
+            VectorMoments.extremes(data, off, rows, columns, weights, weightOff, vectorEnd, min, max);
+        }
+        for (int j = vectorEnd; j < columns; j++) {
+            extremes(data, off, rows, columns, weights, weightOff, j);
         }
         long before = count;
-        int sc = 4 * columns;
         for (int j = 0; j < columns; j++) {
             rescale(j, Math.getExponent(Math.max(-min[j], max[j])));
-            s[sc + j] = Math.scalb(1.0, -exponent[j]);
-            s[3 * columns + j] = before == 0 ? 0.0 : scaledMean(j);
+            scale[j] = Math.scalb(1.0, -exponent[j]);
+            meanBefore[j] = before == 0 ? 0.0 : scaledMean(j);
         }
         double weightBefore = weight;
-        for (int r = 0; r < rows; r++) {
-            double w = weights == null ? 1.0 : weights[weightOff + r];
-            if (w == 0) {
-                continue;
-            }
-            int o = off + r * columns;
-            for (int j = 0; j < columns; j++) {
-                double x = data[o + j] * s[sc + j];
-                double wx = w * x;                  // x itself when unweighted
-                s[j] += wx;
-                addTo(sumHi, sumLo, j, wx);
-                addTo(absHi, absLo, j, Math.abs(wx));
-                addTo(sqHi, sqLo, j, wx * x);
-            }
+        if (vectorEnd > 0) {
+            VectorMoments.accumulate(data, off, rows, columns, weights, weightOff, vectorEnd, scale, blockSum, sumHi,
+                    sumLo, absHi, absLo, sqHi, sqLo);
+        }
+        for (int j = vectorEnd; j < columns; j++) {
+            accumulate(data, off, rows, columns, weights, weightOff, j);
         }
         for (int j = 0; j < columns; j++) {
-            s[j] /= blockWeight; // the block's centre
+            blockSum[j] /= blockWeight; // the block's centre
         }
-        for (int r = 0; r < rows; r++) {
-            double w = weights == null ? 1.0 : weights[weightOff + r];
-            if (w == 0) {
-                continue;
-            }
-            int o = off + r * columns;
-            for (int j = 0; j < columns; j++) {
-                double d = data[o + j] * s[sc + j] - s[j];
-                double wd = w * d;
-                s[columns + j] += wd;
-                s[2 * columns + j] += wd * d;
-            }
+        if (vectorEnd > 0) {
+            VectorMoments.deviations(data, off, rows, columns, weights, weightOff, vectorEnd, scale, blockSum,
+                    shiftedSum, shiftedSquares);
+        }
+        for (int j = vectorEnd; j < columns; j++) {
+            deviations(data, off, rows, columns, weights, weightOff, j);
         }
         count = before + counted;
         weight = weightBefore + blockWeight;
         for (int j = 0; j < columns; j++) {
-            double shift = s[columns + j];
-            double blockMean = s[j] + shift / blockWeight;
-            double blockM2 = Math.max(0.0, s[2 * columns + j] - shift * shift / blockWeight);
-            m2[j] = combineM2(m2[j], weightBefore, s[3 * columns + j], blockM2, blockWeight, blockMean);
+            double shift = shiftedSum[j];
+            double blockMean = blockSum[j] + shift / blockWeight;
+            double blockM2 = Math.max(0.0, shiftedSquares[j] - shift * shift / blockWeight);
+            m2[j] = combineM2(m2[j], weightBefore, meanBefore[j], blockM2, blockWeight, blockMean);
         }
+    }
+
+    /** Column j's extremes over the block's rows of weight &gt; 0. */
+    private void extremes(double[] data, int off, int rows, int stride, double[] weights, int weightOff, int j) {
+        double lo = min[j];
+        double hi = max[j];
+        for (int r = 0; r < rows; r++) {
+            if (weights == null || weights[weightOff + r] != 0) {
+                double x = data[off + r * stride + j];
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+        }
+        min[j] = lo;
+        max[j] = hi;
+    }
+
+    /**
+     * Column j's w·x (x scaled) over the block's rows, in row order: into the block's plain sum
+     * and the compensated Σ, Σ|·| and Σ·x sums (Knuth's TwoSum, the error kept in the low part).
+     */
+    private void accumulate(double[] data, int off, int rows, int stride, double[] weights, int weightOff, int j) {
+        double sc = scale[j];
+        double block = 0;
+        double sHi = sumHi[j];
+        double sLo = sumLo[j];
+        double aHi = absHi[j];
+        double aLo = absLo[j];
+        double qHi = sqHi[j];
+        double qLo = sqLo[j];
+        for (int r = 0; r < rows; r++) {
+            double w = weights == null ? 1.0 : weights[weightOff + r];
+            if (w == 0) {
+                continue;
+            }
+            double x = data[off + r * stride + j] * sc;
+            double wx = w * x;                  // x itself when unweighted
+            block += wx;
+            double t = sHi + wx;
+            double bp = t - sHi;
+            sLo += (sHi - (t - bp)) + (wx - bp);
+            sHi = t;
+            double ax = Math.abs(wx);
+            t = aHi + ax;
+            bp = t - aHi;
+            aLo += (aHi - (t - bp)) + (ax - bp);
+            aHi = t;
+            double sq = wx * x;
+            t = qHi + sq;
+            bp = t - qHi;
+            qLo += (qHi - (t - bp)) + (sq - bp);
+            qHi = t;
+        }
+        blockSum[j] = block;
+        sumHi[j] = sHi;
+        sumLo[j] = sLo;
+        absHi[j] = aHi;
+        absLo[j] = aLo;
+        sqHi[j] = qHi;
+        sqLo[j] = qLo;
+    }
+
+    /** Column j's weighted deviations from the block's centre, and their squares, summed in row order. */
+    private void deviations(double[] data, int off, int rows, int stride, double[] weights, int weightOff, int j) {
+        double sc = scale[j];
+        double centre = blockSum[j];
+        double sum = 0;
+        double squares = 0;
+        for (int r = 0; r < rows; r++) {
+            double w = weights == null ? 1.0 : weights[weightOff + r];
+            if (w != 0) {
+                double d = data[off + r * stride + j] * sc - centre;
+                double wd = w * d;
+                sum += wd;
+                squares += wd * d;
+            }
+        }
+        shiftedSum[j] = sum;
+        shiftedSquares[j] = squares;
     }
 
     /** Moves column j to units of 2^e when e is above its present exponent (exact: powers of two). */

@@ -10,7 +10,9 @@ import java.util.Arrays;
  * A mergeable quantile sketch of doubles: the KLL algorithm (Karnin, Lang and Liberty 2016) as
  * Apache DataSketches lays it out — levels of items of weight 2^h, level h holding up to
  * max(8, k·(2/3)^(H−1−h)) of H levels; a full level is sorted and every second item (from an
- * offset of 0 or 1) moves up a level — with one change: the offset is not drawn from a shared
+ * offset of 0 or 1) moves up a level — with two changes. Level 0 holds at least
+ * min(k, {@value #MIN_LEVEL0_CAPACITY}) items (a larger lowest level only lowers the error), so
+ * that it is sorted in large batches by a radix sort. And the offset is not drawn from a shared
  * unseeded random source but is a hash of the sketch's own state (its item count, the level
  * and the number of compactions so far). The same items, added and merged in the same order,
  * therefore give the same sketch and the same quantiles every run, while the offsets are as
@@ -21,6 +23,15 @@ import java.util.Arrays;
 final class QuantileSketch implements GradientSummary.Distribution, Serializable {
     private static final long serialVersionUID = 1L;
     private static final int MIN_LEVEL_CAPACITY = 8;
+    /**
+     * Level 0 (unsorted items of weight 1) holds at least this many before it is compacted: its
+     * sort is a radix sort, several times cheaper per item than a comparison sort at this size,
+     * and fewer compactions of level 0 only lower the rank error KLL's bound allows.
+     */
+    static final int MIN_LEVEL0_CAPACITY = 2048;
+    /** Below this many items a comparison sort is the cheaper. */
+    private static final int RADIX_MIN = 256;
+    private static final ThreadLocal<RadixScratch> RADIX = ThreadLocal.withInitial(RadixScratch::new);
 
     private final int k;
     private long n;
@@ -129,7 +140,8 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         int c = 0;
         for (int h = 0; h < numLevels; h++) {
             int depth = numLevels - 1 - h;
-            levelCapacity[h] = (int) Math.max(MIN_LEVEL_CAPACITY, Math.round(k * Math.pow(2.0 / 3.0, depth)));
+            levelCapacity[h] = (int) Math.max(h == 0 ? Math.min(k, MIN_LEVEL0_CAPACITY) : MIN_LEVEL_CAPACITY,
+                    Math.round(k * Math.pow(2.0 / 3.0, depth)));
             c += levelCapacity[h];
         }
         return c;
@@ -153,7 +165,7 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         double[] a = levels[h];
         int size = sizes[h];
         if (h == 0) {
-            Arrays.sort(a, 0, size);
+            sort(a, size);
         }
         int start = size % 2; // an odd item out stays (the smallest)
         int offset = (int) (mix(n, h, compactions++) & 1L);
@@ -184,6 +196,70 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
             a[o--] = i >= 0 && a[i] > up[j] ? a[i--] : up[j--];
         }
         sizes[level] = size + count;
+    }
+
+    /**
+     * Sorts {@code a[0..size)} ascending — the order {@link Arrays#sort(double[])} gives items
+     * without NaN and −0.0, as the sketch's are — by a least-significant-digit radix sort of
+     * their bits mapped to unsigned order, 8 bits a pass, skipping the digits all items share.
+     */
+    static void sort(double[] a, int size) {
+        if (size < RADIX_MIN) {
+            Arrays.sort(a, 0, size);
+            return;
+        }
+        RadixScratch scratch = RADIX.get();
+        long[] src = scratch.keys(size);
+        long[] dst = scratch.spare;
+        int[] c = scratch.counts;
+        Arrays.fill(c, 0);
+        for (int i = 0; i < size; i++) {
+            long b = Double.doubleToRawLongBits(a[i]);
+            long key = b ^ ((b >> 63) | Long.MIN_VALUE); // negatives: every bit flipped; others: the sign bit
+            src[i] = key;
+            for (int d = 0; d < 8; d++) {
+                c[(d << 8) + (int) ((key >>> (d << 3)) & 255)]++;
+            }
+        }
+        for (int d = 0; d < 8; d++) {
+            int base = d << 8;
+            int shift = d << 3;
+            if (c[base + (int) ((src[0] >>> shift) & 255)] == size) {
+                continue; // one value of this digit: the pass would move nothing
+            }
+            int sum = 0;
+            for (int j = 0; j < 256; j++) {
+                int t = c[base + j];
+                c[base + j] = sum;
+                sum += t;
+            }
+            for (int i = 0; i < size; i++) {
+                long key = src[i];
+                dst[c[base + (int) ((key >>> shift) & 255)]++] = key;
+            }
+            long[] t = src;
+            src = dst;
+            dst = t;
+        }
+        for (int i = 0; i < size; i++) {
+            long key = src[i];
+            a[i] = Double.longBitsToDouble(key ^ ((~key >> 63) | Long.MIN_VALUE));
+        }
+    }
+
+    /** A thread's buffers for {@link #sort}: two key arrays and the digit counts of 8 passes. */
+    private static final class RadixScratch {
+        long[] keys = new long[0];
+        long[] spare = new long[0];
+        final int[] counts = new int[8 * 256];
+
+        long[] keys(int size) {
+            if (keys.length < size) {
+                keys = new long[size];
+                spare = new long[size];
+            }
+            return keys;
+        }
     }
 
     /** SplitMix64's finaliser of the sketch's state: a fair, reproducible coin per compaction. */

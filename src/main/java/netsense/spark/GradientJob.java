@@ -378,7 +378,8 @@ public final class GradientJob {
             // TaskRetriesTest checks failed and speculated attempts of this stage against a clean run.
             try {
                 InternalRows.toDataFrame(spark, internal.mapPartitions(gradientPass).rdd(), gradientSchema)
-                        .write().parquet(new Path(staging, "gradients").toString());
+                        .write().options(plainEncoded(gradientSchema, carried.size()))
+                        .parquet(new Path(staging, "gradients").toString());
             } catch (Exception e) { // a failed task arrives as a SparkException, which Scala throws unchecked
                 BadRowException bad = BadRowException.findIn(e);
                 if (bad != null) {
@@ -452,6 +453,9 @@ public final class GradientJob {
         }
     }
 
+    /** parquet-mr's switch of dictionary encoding; {@code #column.path} after it sets it for one column. */
+    static final String DICTIONARY = "parquet.enable.dictionary";
+
     static StructType gradientSchema(StructType projected, int carried, VectorType vectorType) {
         return gradientSchema(projected, carried, vectorType, MethodOptions.gradient(), false);
     }
@@ -489,6 +493,32 @@ public final class GradientJob {
             fields.add(DataTypes.createStructField(DELTA_COLUMN, scalar, nullable));
         }
         return fields;
+    }
+
+    /**
+     * Parquet writer options that turn dictionary encoding off for the result columns (from
+     * {@code first} on): gradients, outputs and norms are continuous doubles, nearly all distinct,
+     * so a dictionary never pays — parquet-mr would fill one per column chunk, find it too large
+     * and fall back to plain encoding, at a tenth of the write's time. The carried columns keep
+     * Spark's default.
+     */
+    static Map<String, String> plainEncoded(StructType schema, int first) {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (int i = first; i < schema.fields().length; i++) {
+            String path = schema.fields()[i].name();
+            org.apache.spark.sql.types.DataType type = schema.fields()[i].dataType();
+            String legacy = path;
+            while (type instanceof org.apache.spark.sql.types.ArrayType a) { // standard and legacy list layouts
+                path += ".list.element";
+                legacy += ".array";
+                type = a.elementType();
+            }
+            options.put(DICTIONARY + "#" + path, "false");
+            if (!legacy.equals(path)) {
+                options.put(DICTIONARY + "#" + legacy, "false");
+            }
+        }
+        return options;
     }
 
     static StructType rejectedSchema(StructType projected, int kept) {

@@ -77,6 +77,48 @@ class VectorTypeTest extends SparkTestBase {
                 parquetNames(tmp.resolve("b/gradients")).toString());
     }
 
+    /**
+     * Gradients, outputs and norms are written without a Parquet dictionary (continuous doubles:
+     * one never pays), in both list layouts; a carried column keeps Spark's default, a dictionary
+     * where it pays (a column of three strings). The network is linear, so that every row has the
+     * same gradient — where Spark's default would keep a dictionary for the results too.
+     */
+    @Test
+    void resultColumnsArePlainEncodedCarriedColumnsKeepTheirDictionary() throws Exception {
+        Path rows = parquet("rows", GradientJobTest.randomRows(3, 2000, 4), GradientJobTest.SCHEMA, 1);
+        Path input = tmp.resolve("in");
+        spark.read().parquet(rows.toString()).withColumn("segment", org.apache.spark.sql.functions.expr(
+                "cast(pmod(id, 3) as string)")).coalesce(1).write().parquet(input.toString());
+        String model = model("m", netsense.core.RandomNetworks.gaussian(5, new int[] {4, 3, 1},
+                netsense.core.Activation.IDENTITY, netsense.core.Activation.IDENTITY, 1)).toString();
+        Path out = tmp.resolve("out");
+        new GradientJob(spark, GradientJob.Options.builder(model, input.toString(), out.toString())
+                .keepCols(List.of("segment")).build()).execute();
+        java.util.Map<String, Boolean> dictionary = new java.util.TreeMap<>();
+        for (String name : parquetNames(out.resolve("gradients"))) {
+            org.apache.parquet.hadoop.util.HadoopInputFile file = org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(out.resolve("gradients").resolve(name).toString()),
+                    spark.sparkContext().hadoopConfiguration());
+            try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(file)) {
+                for (org.apache.parquet.hadoop.metadata.BlockMetaData block : reader.getFooter().getBlocks()) {
+                    for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : block.getColumns()) {
+                        dictionary.merge(c.getPath().toDotString(), c.hasDictionaryPage(), Boolean::logicalOr);
+                    }
+                }
+            }
+        }
+        assertEquals(java.util.Map.of("id", false, "segment", true, "output", false, "gradient.list.element", false, "grad_l1", false,
+                "grad_l2", false, "grad_linf", false), dictionary);
+        assertEquals(java.util.Map.of("parquet.enable.dictionary#output", "false",
+                "parquet.enable.dictionary#gradient.list.element.list.element", "false",
+                "parquet.enable.dictionary#gradient.array.array", "false"),
+                GradientJob.plainEncoded(DataTypes.createStructType(List.of(
+                        DataTypes.createStructField("output", DataTypes.DoubleType, false),
+                        DataTypes.createStructField("gradient", DataTypes.createArrayType(
+                                DataTypes.createArrayType(DataTypes.DoubleType)), false))), 0),
+                "--output-index all: arrays of arrays");
+    }
+
     private static List<String> parquetNames(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".parquet")).toList();
