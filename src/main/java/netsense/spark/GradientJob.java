@@ -72,6 +72,13 @@ public final class GradientJob {
      */
     public static final long READER_BATCH_BYTES = 32L << 20;
 
+    /**
+     * The smallest Parquet row group the job chooses ({@code parquet.block.size}). Each task's
+     * writer holds a whole row group before writing it out, so row groups are a sixteenth of
+     * one task's heap, at most parquet-mr's 128 MB and at least this.
+     */
+    public static final long MIN_ROW_GROUP_BYTES = 8L << 20;
+
     static final String FILE_ALIAS = "__netsense_file";
     static final String BASELINE_ALIAS = "__netsense_baseline";
     static final String GROUP_ALIAS = "__netsense_group";

@@ -14,6 +14,10 @@ import netsense.io.InvalidSetupException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.parquet.hadoop.ParquetOutputFormat;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,16 +45,23 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
                List<String> carried, String idCol, FeatureSource features, FileSystem fs, Path output,
                int blockRows, boolean ignoreCorrupt, String baselineCol, String groupCol, double[][] inputBounds,
                KernelWarmup warmup) {
+    private static final Logger LOG = LogManager.getLogger(JobPlan.class);
     static final String READER_BATCH = "spark.sql.parquet.columnarReaderBatchSize";
     static final String IGNORE_CORRUPT = "spark.sql.files.ignoreCorruptFiles";
     static final String CODEC = "spark.sql.parquet.compression.codec";
+    /**
+     * parquet-mr's row group size. A session setting of this name reaches the Hadoop
+     * configuration of every write, over the SparkContext's own (which holds
+     * {@code spark.hadoop.parquet.block.size}).
+     */
+    static final String ROW_GROUP = ParquetOutputFormat.BLOCK_SIZE;
     /** zstd: 7 % smaller gradients than Spark's snappy (11 % in float), in the same time (README, "Performance"). */
     static final String DEFAULT_CODEC = "zstd";
 
     /**
      * Checks and resolves the options. Sets, through {@code settings}, what the session needs
-     * for this job (the Parquet reader's batch, skipping corrupt files) before it reads the
-     * input's schema; the caller restores them when the job ends.
+     * for this job (the Parquet reader's batch, the writer's row group, skipping corrupt files)
+     * before it reads the input's schema; the caller restores them when the job ends.
      */
     static JobPlan resolve(SparkSession spark, GradientJob.Options options, SessionSettings settings)
             throws IOException {
@@ -111,7 +122,8 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             } else {
                 outputIndex = chooseOutputIndex(net, options.outputIndex());
             }
-            int blockRows = blockRows(net, options.blockRows(), taskHeapBytes(),
+            long taskHeap = taskHeapBytes();
+            int blockRows = blockRows(net, options.blockRows(), taskHeap,
                     options.allOutputs() ? net.outputWidth() : 1);
             if (options.kernels() == KernelFactory.NETSENSE) {
                 warmup = KernelWarmup.startIfLocal(spark.sparkContext().master(), net, options.precision(), blockRows);
@@ -123,6 +135,7 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             if (given == null || Integer.parseInt(given.trim()) > batch) {
                 settings.set(READER_BATCH, String.valueOf(batch));
             }
+            setRowGroup(settings, hadoop, taskHeap);
             if (ignoreCorrupt) {
                 settings.set(IGNORE_CORRUPT, "true");
             }
@@ -213,6 +226,26 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
                         + "; a baseline column is an array of " + net.inputWidth() + " numbers per row");
             }
             return name;
+        }
+
+        /** The output's row group size ({@link JobPlan#rowGroupBytes}), set for the job where it differs from the writer's own. */
+        private void setRowGroup(SessionSettings settings, Configuration hadoop, long taskHeap) {
+            String text = spark.conf().get(ROW_GROUP, hadoop.get(ROW_GROUP));
+            long given = 0;
+            if (text != null) {
+                try {
+                    given = Long.parseLong(text.trim());
+                } catch (NumberFormatException e) {
+                    throw new InvalidSetupException(ROW_GROUP + " " + text + " is not a number of bytes", e);
+                }
+            }
+            long bytes = rowGroupBytes(taskHeap, given);
+            long writers = given > 0 ? given : ParquetWriter.DEFAULT_BLOCK_SIZE;
+            if (bytes != writers) {
+                settings.set(ROW_GROUP, String.valueOf(bytes));
+                LOG.info("output row groups of {} MB, not {} MB: a task's Parquet writer holds one in memory, and a"
+                        + " task has {} MB of heap ({})", bytes >> 20, writers >> 20, taskHeap >> 20, ROW_GROUP);
+            }
         }
 
         /**
@@ -399,6 +432,23 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
         }
         long rows = Math.min(GradientJob.BLOCK_BYTES, limit) / perRow;
         return (int) Math.max(1, Math.min(Math.min(rows, GradientJob.DEFAULT_BLOCK_ROWS), maxByIndex));
+    }
+
+    /**
+     * Bytes of a row group of the job's Parquet output, which each task's writer buffers whole
+     * before writing it: a sixteenth of the task's heap, at most parquet-mr's 128 MB, at least
+     * {@link GradientJob#MIN_ROW_GROUP_BYTES} (and parquet-mr puts at least 100 rows in a row
+     * group however small). The same task also holds a row group of its input (up to 128 MB as
+     * Spark writes them), the reader's batch, the kernel's block and the statistics: with an
+     * eighth, two tasks at 784 features ran a 768 MB heap out of memory. A size the user gave
+     * stands up to that sixteenth, and is lowered to it above.
+     *
+     * @param taskHeap bytes of heap per concurrent task
+     * @param given    the user's {@code parquet.block.size}, or 0 for none
+     */
+    static long rowGroupBytes(long taskHeap, long given) {
+        long fits = Math.max(GradientJob.MIN_ROW_GROUP_BYTES, taskHeap / 16);
+        return Math.min(given > 0 ? given : ParquetWriter.DEFAULT_BLOCK_SIZE, fits);
     }
 
     /** Rows per batch of the vectorized Parquet reader: Spark's 4096, or fewer to stay within {@link GradientJob#READER_BATCH_BYTES}. */
