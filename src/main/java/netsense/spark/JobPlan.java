@@ -126,7 +126,8 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             int blockRows = blockRows(net, options.blockRows(), taskHeap,
                     options.allOutputs() ? net.outputWidth() : 1);
             if (options.kernels() == KernelFactory.NETSENSE) {
-                warmup = KernelWarmup.startIfLocal(spark.sparkContext().master(), net, options.precision(), blockRows);
+                warmup = KernelWarmup.startIfLocal(spark.sparkContext().master(), net, options.precision(), blockRows,
+                        JobTally.Extras.of(options.global()));
             }
             ignoreCorrupt = options.ignoreCorruptFiles()
                     || Boolean.parseBoolean(spark.conf().get(IGNORE_CORRUPT, "false"));
