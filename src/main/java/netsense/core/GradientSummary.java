@@ -117,23 +117,61 @@ public final class GradientSummary implements Serializable {
      * @param norms Modified: L1, L2, L∞ at {@code normOff}, {@code normOff + 1}, {@code normOff + 2}
      */
     public static void rowNorms(double[] g, int off, int n, double[] norms, int normOff) {
-        double l1 = 0;
-        double linf = 0;
-        for (int j = 0; j < n; j++) {
+        // four partial sums and maxima: the additions of one are not held up by the others'
+        double l1a = 0;
+        double l1b = 0;
+        double l1c = 0;
+        double l1d = 0;
+        double ma = 0;
+        double mb = 0;
+        double mc = 0;
+        double md = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
             double a = Math.abs(g[off + j]);
-            l1 += a;
-            linf = Math.max(linf, a);
+            double b = Math.abs(g[off + j + 1]);
+            double c = Math.abs(g[off + j + 2]);
+            double d = Math.abs(g[off + j + 3]);
+            l1a += a;
+            l1b += b;
+            l1c += c;
+            l1d += d;
+            ma = Math.max(ma, a);
+            mb = Math.max(mb, b);
+            mc = Math.max(mc, c);
+            md = Math.max(md, d);
         }
+        for (; j < n; j++) {
+            double a = Math.abs(g[off + j]);
+            l1a += a;
+            ma = Math.max(ma, a);
+        }
+        double l1 = (l1a + l1b) + (l1c + l1d);
+        double linf = Math.max(Math.max(ma, mb), Math.max(mc, md));
         double l2 = 0;
         if (linf > 0) {
             int e = Math.getExponent(linf);
             double scale = Math.scalb(1.0, -e);
-            double sum = 0;
-            for (int j = 0; j < n; j++) {
+            double sa = 0;
+            double sb = 0;
+            double sc = 0;
+            double sd = 0;
+            j = 0;
+            for (; j + 4 <= n; j += 4) {
                 double a = g[off + j] * scale;
-                sum += a * a;
+                double b = g[off + j + 1] * scale;
+                double c = g[off + j + 2] * scale;
+                double d = g[off + j + 3] * scale;
+                sa += a * a;
+                sb += b * b;
+                sc += c * c;
+                sd += d * d;
             }
-            l2 = Math.scalb(Math.sqrt(sum), e);
+            for (; j < n; j++) {
+                double a = g[off + j] * scale;
+                sa += a * a;
+            }
+            l2 = Math.scalb(Math.sqrt((sa + sb) + (sc + sd)), e);
         }
         norms[normOff] = l1;
         norms[normOff + 1] = l2;
@@ -306,11 +344,17 @@ public final class GradientSummary implements Serializable {
             s[SCALARS * r + Scalar.OUTPUT.ordinal()] = outputs[outOff + r];
         }
         checkInputs(x, xOff, rows);
-        for (int r = 0; r < rows; r++) {
-            long times = weights == null ? 1 : (long) weights[weightOff + r];
+        if (weights == null) {
             for (int c = 0; c < SCALARS; c++) {
-                for (long t = 0; t < times; t++) {
-                    sketches[c].update(s[SCALARS * r + c]);
+                sketches[c].update(s, c, SCALARS, rows);
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                long times = (long) weights[weightOff + r];
+                for (int c = 0; c < SCALARS; c++) {
+                    for (long t = 0; t < times; t++) {
+                        sketches[c].update(s[SCALARS * r + c]);
+                    }
                 }
             }
         }

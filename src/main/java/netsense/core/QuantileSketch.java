@@ -86,6 +86,41 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         sortedValues = null;
     }
 
+    /**
+     * Adds {@code values[off + i·stride]} for i in [0, count), as that many {@link #update}
+     * calls in that order would (the same sketch, bit for bit), without a call per item.
+     */
+    void update(double[] values, int off, int stride, int count) {
+        int i = 0;
+        while (i < count) {
+            int m = Math.min(count - i, Math.max(1, capacity - retained + 1)); // up to the item that makes it full
+            int size = sizes[0];
+            double[] a = levels[0];
+            if (a.length < size + m) {
+                a = Arrays.copyOf(a, Math.max(size + m, 2 * a.length));
+                levels[0] = a;
+            }
+            double lo = min;
+            double hi = max;
+            for (int k = 0, at = off + i * stride; k < m; k++, at += stride) {
+                double x = values[at] + 0.0;
+                a[size + k] = x;
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+            min = lo;
+            max = hi;
+            sizes[0] = size + m;
+            n += m;
+            retained += m;
+            i += m;
+            if (retained > capacity) {
+                compress();
+            }
+        }
+        sortedValues = null;
+    }
+
     /** Adds every item of {@code other}; the result depends on the order of merges, as every KLL's does. */
     void merge(QuantileSketch other) {
         if (other.n == 0) {
@@ -200,8 +235,10 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
 
     /**
      * Sorts {@code a[0..size)} ascending — the order {@link Arrays#sort(double[])} gives items
-     * without NaN and −0.0, as the sketch's are — by a least-significant-digit radix sort of
-     * their bits mapped to unsigned order, 8 bits a pass, skipping the digits all items share.
+     * without NaN and −0.0, as the sketch's are. Their bits, mapped to unsigned order, are radix
+     * sorted (least significant digit first, {@value #DIGIT_BITS} bits a pass, skipping the
+     * digits all items share) on all but their lowest {@value #LOW_BITS}; a last insertion pass
+     * orders what only those tell apart (items within 2^-43 of each other: exact ties, nearly).
      */
     static void sort(double[] a, int size) {
         if (size < RADIX_MIN) {
@@ -217,29 +254,38 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
             long b = Double.doubleToRawLongBits(a[i]);
             long key = b ^ ((b >> 63) | Long.MIN_VALUE); // negatives: every bit flipped; others: the sign bit
             src[i] = key;
-            for (int d = 0; d < 8; d++) {
-                c[(d << 8) + (int) ((key >>> (d << 3)) & 255)]++;
+            for (int d = 0; d < DIGITS; d++) {
+                c[(d << DIGIT_BITS) + (int) ((key >>> (LOW_BITS + d * DIGIT_BITS)) & DIGIT_MASK)]++;
             }
         }
-        for (int d = 0; d < 8; d++) {
-            int base = d << 8;
-            int shift = d << 3;
-            if (c[base + (int) ((src[0] >>> shift) & 255)] == size) {
+        for (int d = 0; d < DIGITS; d++) {
+            int base = d << DIGIT_BITS;
+            int shift = LOW_BITS + d * DIGIT_BITS;
+            if (c[base + (int) ((src[0] >>> shift) & DIGIT_MASK)] == size) {
                 continue; // one value of this digit: the pass would move nothing
             }
             int sum = 0;
-            for (int j = 0; j < 256; j++) {
+            for (int j = 0; j <= DIGIT_MASK; j++) {
                 int t = c[base + j];
                 c[base + j] = sum;
                 sum += t;
             }
             for (int i = 0; i < size; i++) {
                 long key = src[i];
-                dst[c[base + (int) ((key >>> shift) & 255)]++] = key;
+                dst[c[base + (int) ((key >>> shift) & DIGIT_MASK)]++] = key;
             }
             long[] t = src;
             src = dst;
             dst = t;
+        }
+        for (int i = 1; i < size; i++) { // items equal above the low bits: in any order so far
+            long key = src[i];
+            int j = i - 1;
+            while (j >= 0 && Long.compareUnsigned(src[j], key) > 0) {
+                src[j + 1] = src[j];
+                j--;
+            }
+            src[j + 1] = key;
         }
         for (int i = 0; i < size; i++) {
             long key = src[i];
@@ -247,11 +293,16 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         }
     }
 
-    /** A thread's buffers for {@link #sort}: two key arrays and the digit counts of 8 passes. */
+    private static final int LOW_BITS = 9;
+    private static final int DIGIT_BITS = 11;
+    private static final int DIGITS = (64 - LOW_BITS + DIGIT_BITS - 1) / DIGIT_BITS; // 5
+    private static final int DIGIT_MASK = (1 << DIGIT_BITS) - 1;
+
+    /** A thread's buffers for {@link #sort}: two key arrays and the digit counts of its passes. */
     private static final class RadixScratch {
         long[] keys = new long[0];
         long[] spare = new long[0];
-        final int[] counts = new int[8 * 256];
+        final int[] counts = new int[DIGITS << DIGIT_BITS];
 
         long[] keys(int size) {
             if (keys.length < size) {

@@ -89,9 +89,11 @@ final class FeatureRows {
         if (!Double.isFinite(output)) {
             return result("the output is not finite (" + output + ")");
         }
-        for (int j = 0; j < n; j++) {
-            if (!Double.isFinite(gradients[off + j])) {
-                return result("gradient entry " + j + " is not finite (" + gradients[off + j] + ")");
+        if (!Double.isFinite(norms[normOff])) { // L1 = Σ|g_j| is finite when every entry is (and the sum fits)
+            for (int j = 0; j < n; j++) {
+                if (!Double.isFinite(gradients[off + j])) {
+                    return result("gradient entry " + j + " is not finite (" + gradients[off + j] + ")");
+                }
             }
         }
         for (int i = 0; i < 3; i++) {

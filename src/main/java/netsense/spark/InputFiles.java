@@ -137,6 +137,51 @@ final class InputFiles {
         }
     }
 
+    /** The key under which Spark keeps the schema of the rows it wrote in a Parquet footer. */
+    static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
+
+    /**
+     * The footer of the file Spark would infer the input's schema from — the first data file by
+     * path, when no summary file says otherwise — read once for both the schema (no Spark job)
+     * and the width check.
+     */
+    record FirstFooter(String file, org.apache.parquet.hadoop.metadata.ParquetMetadata footer) {
+        /** The schema Spark wrote in the footer, as Spark's own inference would take it; null when there is none. */
+        org.apache.spark.sql.types.StructType sparkSchema() {
+            String json = footer.getFileMetaData().getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
+            if (json == null) {
+                return null;
+            }
+            try {
+                return org.apache.spark.sql.types.DataType.fromJson(json)
+                        instanceof org.apache.spark.sql.types.StructType t ? t : null;
+            } catch (RuntimeException e) { // not Spark's JSON: Spark would ignore it too
+                return null;
+            }
+        }
+
+        /** {@link InputFiles#rowsAndLeafValues} of this footer. */
+        long[] rowsAndLeafValues(String column) {
+            return InputFiles.rowsAndLeafValues(footer, column);
+        }
+    }
+
+    /**
+     * The footer of the first of {@code files} (Spark's listing of the input; Spark infers the
+     * schema from the first by path), or null when it cannot be read.
+     */
+    static FirstFooter firstFooter(Configuration hadoop, String[] files) {
+        if (files.length == 0) {
+            return null;
+        }
+        String first = java.util.Collections.min(Arrays.asList(files));
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(normalize(first)), hadoop))) {
+            return new FirstFooter(first, r.getFooter());
+        } catch (Exception e) { // unreadable: Spark's inference says what is wrong
+            return null;
+        }
+    }
+
     /**
      * From a Parquet file's footer, without reading its data: the rows of its first non-empty row
      * group and the values of {@code column}'s one leaf there (for a list column its elements, a
@@ -145,25 +190,29 @@ final class InputFiles {
      */
     static long[] rowsAndLeafValues(Configuration hadoop, String file, String column) {
         try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(normalize(file)), hadoop))) {
-            for (org.apache.parquet.hadoop.metadata.BlockMetaData group : r.getFooter().getBlocks()) {
-                if (group.getRowCount() == 0) {
-                    continue;
-                }
-                org.apache.parquet.hadoop.metadata.ColumnChunkMetaData leaf = null;
-                for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : group.getColumns()) {
-                    if (c.getPath().toArray()[0].equalsIgnoreCase(column)) {
-                        if (leaf != null) {
-                            return null;
-                        }
-                        leaf = c;
-                    }
-                }
-                return leaf == null ? null : new long[] {group.getRowCount(), leaf.getValueCount()};
-            }
-            return null;
+            return rowsAndLeafValues(r.getFooter(), column);
         } catch (Exception e) { // any failure to read the footer: the footer cannot tell
             return null;
         }
+    }
+
+    private static long[] rowsAndLeafValues(org.apache.parquet.hadoop.metadata.ParquetMetadata footer, String column) {
+        for (org.apache.parquet.hadoop.metadata.BlockMetaData group : footer.getBlocks()) {
+            if (group.getRowCount() == 0) {
+                continue;
+            }
+            org.apache.parquet.hadoop.metadata.ColumnChunkMetaData leaf = null;
+            for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : group.getColumns()) {
+                if (c.getPath().toArray()[0].equalsIgnoreCase(column)) {
+                    if (leaf != null) {
+                        return null;
+                    }
+                    leaf = c;
+                }
+            }
+            return leaf == null ? null : new long[] {group.getRowCount(), leaf.getValueCount()};
+        }
+        return null;
     }
 
     /** A file's row count from its footer, or −1 when the footer cannot be read. */

@@ -17,6 +17,7 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -122,6 +123,17 @@ final class InternalRows {
         if (length != n) {
             return FeatureRows.wrongLength(length, n);
         }
+        if (a instanceof UnsafeArrayData u && noNulls(u, n)) { // Spark's compact form: the doubles in one copy
+            long at = u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+            Platform.copyMemory(u.getBaseObject(), at, x, Platform.DOUBLE_ARRAY_OFFSET + 8L * off, 8L * n);
+            boolean finite = true;
+            for (int j = 0; j < n; j++) {
+                finite &= Double.isFinite(x[off + j]);
+            }
+            if (finite) {
+                return null;
+            }
+        }
         for (int j = 0; j < n; j++) {
             if (a.isNullAt(j)) {
                 return FeatureRows.nullEntry(j);
@@ -133,6 +145,18 @@ final class InternalRows {
             x[off + j] = d;
         }
         return null;
+    }
+
+    /** Whether the compact array of n entries has no null entry: its null bits (after the count) are all clear. */
+    private static boolean noNulls(UnsafeArrayData a, int n) {
+        Object base = a.getBaseObject();
+        long bits = a.getBaseOffset() + 8;
+        for (int w = 0; w < (n + 63) / 64; w++) {
+            if (Platform.getLong(base, bits + 8L * w) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -151,6 +175,7 @@ final class InternalRows {
         private final int outputs;
         private final boolean delta;
         private final UnsafeRowJoiner joiner; // null without carried columns
+        private double[] scratch = new double[0];
 
         /**
          * @param carried the carried columns' schema (may be empty)
@@ -215,7 +240,19 @@ final class InternalRows {
         }
 
         private void writeVector(double[] v, int off, int n) {
+            int start = results.cursor();
             vector.initialize(n);
+            if (!floats) { // the doubles, −0.0 made 0.0, in one copy after the array's header
+                if (scratch.length < n) {
+                    scratch = new double[n];
+                }
+                for (int j = 0; j < n; j++) {
+                    scratch[j] = v[off + j] + 0.0;
+                }
+                Platform.copyMemory(scratch, Platform.DOUBLE_ARRAY_OFFSET, results.getBuffer(),
+                        start + UnsafeArrayData.calculateHeaderPortionInBytes(n), 8L * n);
+                return;
+            }
             if (floats) {
                 for (int j = 0; j < n; j++) {
                     vector.write(j, (float) v[off + j] + 0.0f);

@@ -40,13 +40,17 @@ import org.apache.spark.sql.types.StructType;
  * @param groupCol    the {@code --group-by} column as the input names it, or null
  * @param inputBounds the {@code --input-bounds} [a_i, b_i] of every dimension, or null
  * @param warmup  the kernel's warm-up while the driver plans (local mode), or null; the job stops it
+ * @param firstFooter the footer the input's schema was read from (no Spark job), or null when Spark inferred it
  */
 record JobPlan(GradientJob.Options options, Network network, int outputIndex, Dataset<Row> input,
                List<String> carried, String idCol, FeatureSource features, FileSystem fs, Path output,
                int blockRows, boolean ignoreCorrupt, String baselineCol, String groupCol, double[][] inputBounds,
-               KernelWarmup warmup) {
+               KernelWarmup warmup, InputFiles.FirstFooter firstFooter) {
     private static final Logger LOG = LogManager.getLogger(JobPlan.class);
     static final String READER_BATCH = "spark.sql.parquet.columnarReaderBatchSize";
+    /** A schema no input has: reading with it lists the input's files and folders and reads none. */
+    private static final StructType LISTING_SCHEMA = new StructType().add("__netsense_listing__",
+            org.apache.spark.sql.types.DataTypes.LongType);
     static final String IGNORE_CORRUPT = "spark.sql.files.ignoreCorruptFiles";
     static final String CODEC = "spark.sql.parquet.compression.codec";
     /**
@@ -88,12 +92,17 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
     }
 
     private boolean footerAgrees() {
-        String[] files = input.inputFiles();
-        if (files.length == 0) {
-            return false;
+        long[] counts;
+        if (firstFooter != null) {
+            counts = firstFooter.rowsAndLeafValues(features.rawColumns().get(0));
+        } else {
+            String[] files = input.inputFiles();
+            if (files.length == 0) {
+                return false;
+            }
+            counts = InputFiles.rowsAndLeafValues(input.sparkSession().sparkContext().hadoopConfiguration(),
+                    files[0], features.rawColumns().get(0));
         }
-        long[] counts = InputFiles.rowsAndLeafValues(input.sparkSession().sparkContext().hadoopConfiguration(),
-                files[0], features.rawColumns().get(0));
         return counts != null && counts[1] == (long) network.inputWidth() * counts[0];
     }
 
@@ -102,6 +111,7 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
         private final GradientJob.Options options;
         private boolean ignoreCorrupt;
         private KernelWarmup warmup;
+        private InputFiles.FirstFooter firstFooter;
 
         Resolver(SparkSession spark, GradientJob.Options options) {
             this.spark = spark;
@@ -180,7 +190,7 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             double[][] bounds = options.global().inputBounds() == null ? null
                     : readInputBounds(hadoop, options.global().inputBounds(), net.inputWidth());
             return new JobPlan(options, net, outputIndex, input, carried, idCol, features, fs, output, blockRows,
-                    ignoreCorrupt, baselineCol, groupCol, bounds, warmup);
+                    ignoreCorrupt, baselineCol, groupCol, bounds, warmup, firstFooter);
         }
 
         /** The {@code --group-by} column, checked: present, and of a type whose values are keys; null without one. */
@@ -267,7 +277,8 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
 
         private Dataset<Row> readInput(Configuration hadoop, String path) throws IOException {
             try {
-                return spark.read().parquet(path);
+                Dataset<Row> known = readWithFooterSchema(hadoop, path);
+                return known != null ? known : spark.read().parquet(path);
             } catch (Exception e) { // Scala's AnalysisException is checked in Java's eyes
                 String message = String.valueOf(e.getMessage());
                 boolean noSchema = e instanceof AnalysisException && message.contains("UNABLE_TO_INFER_SCHEMA");
@@ -292,6 +303,33 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
                     throw r;
                 }
                 throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * The input read with the schema Spark wrote in its first file's footer — what Spark's own
+         * inference takes, without the Spark job it runs to read that footer; null (and Spark infers)
+         * when that does not apply: schemas merged, corrupt files skipped, partition folders, no
+         * readable footer or no schema of Spark's in it.
+         */
+        private Dataset<Row> readWithFooterSchema(Configuration hadoop, String path) {
+            if (ignoreCorrupt || Boolean.parseBoolean(spark.conf().get("spark.sql.parquet.mergeSchema", "false"))) {
+                return null;
+            }
+            try {
+                Dataset<Row> listing = spark.read().schema(LISTING_SCHEMA).parquet(path); // Spark's file listing only
+                if (listing.schema().size() != LISTING_SCHEMA.size()) {
+                    return null; // partition columns from the folders' names
+                }
+                InputFiles.FirstFooter footer = InputFiles.firstFooter(hadoop, listing.inputFiles());
+                StructType schema = footer == null ? null : footer.sparkSchema();
+                if (schema == null) {
+                    return null;
+                }
+                firstFooter = footer;
+                return spark.read().schema(schema).parquet(path);
+            } catch (Exception e) { // Spark's own read will say what is wrong
+                return null;
             }
         }
 

@@ -36,6 +36,31 @@ class QuantileSketchTest {
         }
     }
 
+    /** Items added a block at a time (with a stride, across many compactions) make the sketch that one at a time makes. */
+    @Test
+    void blockUpdatesMakeTheSameSketchAsSingleOnes() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        QuantileSketch single = new QuantileSketch(200);
+        QuantileSketch blocks = new QuantileSketch(200);
+        for (int block = 0; block < 400; block++) {
+            int rows = rnd.nextInt(1, 700);
+            double[] s = new double[3 * rows];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = rnd.nextGaussian() * (rnd.nextInt(50) == 0 ? -0.0 : 1.0); // −0.0 among them
+            }
+            for (int r = 0; r < rows; r++) {
+                single.update(s[3 * r + 1]);
+            }
+            blocks.update(s, 1, 3, rows);
+        }
+        assertEquals(single.count(), blocks.count());
+        assertEquals(single.min(), blocks.min());
+        assertEquals(single.max(), blocks.max());
+        for (double rank = 0; rank <= 1; rank += 0.001) {
+            assertEquals(single.quantile(rank), blocks.quantile(rank), "rank " + rank);
+        }
+    }
+
     /** A long stream of one sketch (level 0 compacted thousands of times): every rank within the stated error. */
     @Test
     void aLongStreamStaysWithinTheRankError() {

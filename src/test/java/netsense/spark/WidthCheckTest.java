@@ -103,4 +103,37 @@ class WidthCheckTest extends SparkTestBase {
         JobPlan plan = plan(parquet("in", rows, SCHEMA, 1), 4, 3, 1);
         assertEquals(1, jobsDuring(plan::checkWidth), "the footer cannot tell: one job reads the first rows");
     }
+
+    /**
+     * Planning reads the input's schema from its first file's footer — the schema Spark's own
+     * inference gives, nullability and all — without the Spark job that inference runs; and the
+     * width check reuses that footer.
+     */
+    @Test
+    void theSchemaComesFromTheFooterWithoutASparkJob() throws Exception {
+        Path in = parquet("in", rows(50, 4), SCHEMA, 3);
+        JobPlan[] plan = new JobPlan[1];
+        assertEquals(0, jobsDuring(() -> {
+            try {
+                plan[0] = plan(in, 4, 3, 1);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            plan[0].checkWidth();
+        }), "planning and the width check start no Spark job");
+        assertEquals(spark.read().parquet(in.toString()).schema(), plan[0].input().schema());
+        assertTrue(plan[0].firstFooter() != null);
+    }
+
+    /** Partition folders (k=v): Spark's inference, which adds their columns. */
+    @Test
+    void partitionFoldersAreLeftToSparksInference() throws Exception {
+        Path in = tmp.resolve("parted");
+        spark.createDataFrame(rows(20, 4), SCHEMA).withColumn("part", org.apache.spark.sql.functions.expr("id % 2"))
+                .write().partitionBy("part").parquet(in.toString());
+        JobPlan plan = plan(in, 4, 3, 1);
+        assertNull(plan.firstFooter());
+        assertEquals(spark.read().parquet(in.toString()).schema(), plan.input().schema());
+        assertTrue(List.of(plan.input().schema().fieldNames()).contains("part"));
+    }
 }
