@@ -80,7 +80,7 @@ public final class GradientSummary implements Serializable {
     public GradientSummary(int dimensions) {
         this.dimensions = dimensions;
         this.gradient = new Moments(dimensions);
-        this.scalars = new Moments(SCALARS);
+        this.scalars = Moments.spread(SCALARS); // output and norms: mean, std, extremes
         this.sketches = new QuantileSketch[SCALARS];
         this.quantiles = new DimensionQuantiles(dimensions, false); // the extremes are the moments'
         for (int i = 0; i < SCALARS; i++) {
@@ -258,7 +258,7 @@ public final class GradientSummary implements Serializable {
             }
         }
         if (inputs == null) {
-            inputs = new Moments(dimensions);
+            inputs = Moments.spread(dimensions); // x: mean, std, extremes
         }
     }
 
@@ -403,7 +403,7 @@ public final class GradientSummary implements Serializable {
         }
         if (other.inputs != null) {
             if (inputs == null) {
-                inputs = new Moments(dimensions);
+                inputs = Moments.spread(dimensions); // x: mean, std, extremes
             }
             inputs.merge(other.inputs);
         }

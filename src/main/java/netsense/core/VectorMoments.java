@@ -42,10 +42,13 @@ final class VectorMoments {
         }
     }
 
-    /** The scaled w·x into the block's plain sums and the compensated Σ, Σ|·|, Σ·x sums (TwoSum). */
+    /**
+     * The scaled w·x into the block's plain sums and the compensated Σ, and with
+     * {@code absAndSquares} the compensated Σ|·| and Σ·x sums (TwoSum).
+     */
     static void accumulate(double[] data, int off, int rows, int stride, double[] weights, int weightOff, int end,
                            double[] scale, double[] blockSum, double[] sumHi, double[] sumLo, double[] absHi,
-                           double[] absLo, double[] sqHi, double[] sqLo) {
+                           double[] absLo, double[] sqHi, double[] sqLo, boolean absAndSquares) {
         for (int c = 0; c < end; c += L) {
             DoubleVector sc = DoubleVector.fromArray(S, scale, c);
             DoubleVector block = DoubleVector.zero(S);
@@ -67,6 +70,9 @@ final class VectorMoments {
                 DoubleVector bp = t.sub(sHi);
                 sLo = sLo.add(sHi.sub(t.sub(bp)).add(wx.sub(bp)));
                 sHi = t;
+                if (!absAndSquares) {
+                    continue;
+                }
                 DoubleVector ax = wx.abs();
                 t = aHi.add(ax);
                 bp = t.sub(aHi);

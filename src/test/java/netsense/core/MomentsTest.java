@@ -77,4 +77,38 @@ class MomentsTest {
     private static long bits(double v) {
         return Double.doubleToRawLongBits(v);
     }
+
+    /** Moments kept for the spread only give the full moments' mean, std and extremes bit for bit, and nothing else. */
+    @Test
+    void spreadOnlyGivesTheSameSpreadAndRefusesTheRest() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (int columns : new int[] {1, 4, 8, 17}) {
+            for (boolean scalarOnly : new boolean[] {false, true}) {
+                Moments full = new Moments(columns);
+                Moments spread = Moments.spread(columns);
+                if (scalarOnly) {
+                    full.scalarOnly();
+                    spread.scalarOnly();
+                }
+                for (int block = 0; block < 5; block++) {
+                    int rows = 1 + rnd.nextInt(200);
+                    double[] data = new double[rows * columns];
+                    for (int i = 0; i < data.length; i++) {
+                        data[i] = rnd.nextGaussian() * 1e3 + 7;
+                    }
+                    full.addBlock(data, 0, rows);
+                    spread.addBlock(data, 0, rows);
+                }
+                for (int j = 0; j < columns; j++) {
+                    assertEquals(bits(full.mean(j)), bits(spread.mean(j)));
+                    assertEquals(bits(full.std(j)), bits(spread.std(j)));
+                    assertEquals(bits(full.min(j)), bits(spread.min(j)));
+                    assertEquals(bits(full.max(j)), bits(spread.max(j)));
+                }
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> spread.meanAbs(0));
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> spread.meanSquare(0));
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> full.merge(spread));
+            }
+        }
+    }
 }
