@@ -315,25 +315,9 @@ public final class GradientJob {
         Path staging = commit.staging();
         Path output = commit.output();
         int n1 = net.inputWidth();
-        List<Column> projection = new ArrayList<>();
-        for (String c : carried) {
-            projection.add(col(FeatureSource.quote(c)));
-        }
-        for (String c : features.rawColumns()) {
-            projection.add(col(FeatureSource.quote(c)));
-        }
-        projection.add(features.asDoubleArray().as(FEATURES_ALIAS));
-        if (plan.baselineCol() != null) {
-            projection.add(col(FeatureSource.quote(plan.baselineCol())).cast(DataTypes.createArrayType(DataTypes.DoubleType))
-                    .as(BASELINE_ALIAS));
-        }
-        if (plan.groupCol() != null) {
-            projection.add(col(FeatureSource.quote(plan.groupCol())).as(GROUP_ALIAS));
-        }
-        if (ignoreCorrupt) { // rows read per file, to tell which files Spark skipped (skippedFiles)
-            projection.add(functions.input_file_name().as(FILE_ALIAS));
-        }
-        Dataset<Row> rows = input.select(projection.toArray(new Column[0]));
+        // rejected/ holds the features as read (the raw columns); the pass reads only the array of doubles
+        Dataset<Row> rows = input.select(projection(plan, true));
+        Dataset<Row> passRows = input.select(projection(plan, false));
         StructType projected = rows.schema();
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -344,14 +328,17 @@ public final class GradientJob {
         MethodPlan method;
         try {
             int raw = features.rawColumns().size();
-            RowLayout layout = new RowLayout(projected, carried.size(), raw, idCol == null ? -1 : carried.indexOf(idCol),
-                    idCol, ignoreCorrupt, plan.baselineCol() != null, plan.groupCol() != null);
-            JavaRDD<InternalRow> internal = InternalRows.of(rows).toJavaRDD();
+            int id = idCol == null ? -1 : carried.indexOf(idCol);
+            RowLayout layout = new RowLayout(projected, carried.size(), raw, id, idCol, ignoreCorrupt,
+                    plan.baselineCol() != null, plan.groupCol() != null);
+            RowLayout passLayout = new RowLayout(passRows.schema(), carried.size(), 0, id, idCol, ignoreCorrupt,
+                    plan.baselineCol() != null, plan.groupCol() != null);
+            JavaRDD<InternalRow> internal = InternalRows.of(passRows).toJavaRDD();
             MethodOptions methodOptions = options.method();
             netsense.core.ColumnMoments moments = null;
             if (methodOptions.needsInputMoments()) {
                 LOG.info("phase 0: the input's column means and spreads ({})", methodOptions.method().id());
-                moments = InputMomentsPass.of(internal, layout.features(), n1);
+                moments = InputMomentsPass.of(internal, passLayout.features(), n1);
             }
             method = MethodPlan.resolve(methodOptions, options.allOutputs(), n1, moments);
             JobTally.Extras extras = JobTally.Extras.of(options.global());
@@ -364,7 +351,8 @@ public final class GradientJob {
             spark.sparkContext().register(tally);
             StructType gradientSchema = gradientSchema(projected, carried.size(), options.vectorType(), methodOptions,
                     options.allOutputs());
-            GradientPass gradientPass = new GradientPass(shared, options.kernels(), settings, layout, gradientSchema, tally);
+            GradientPass gradientPass = new GradientPass(shared, options.kernels(), settings, passLayout, gradientSchema,
+                    tally);
             if (plan.warmup() != null) {
                 plan.warmup().close(); // the pass's tasks take the cores from here
             }
@@ -408,7 +396,8 @@ public final class GradientJob {
                         results ? "" : " (all bad on their face: no gradient computed)");
                 RejectedPass rejectedPass = new RejectedPass(shared, options.kernels(), settings, layout, rejectedSchema,
                         results);
-                InternalRows.toDataFrame(spark, internal.mapPartitions(rejectedPass).rdd(), rejectedSchema)
+                JavaRDD<InternalRow> withRaw = InternalRows.of(rows).toJavaRDD();
+                InternalRows.toDataFrame(spark, withRaw.mapPartitions(rejectedPass).rdd(), rejectedSchema)
                         .write().parquet(rejectedPath);
             } else {
                 spark.createDataFrame(List.of(), rejectedSchema).coalesce(1).write().parquet(rejectedPath);
@@ -458,6 +447,35 @@ public final class GradientJob {
                     + " distinct keys, more than --max-groups %,d; nothing written", g.groupBy(),
                     counts.keysUncounted() ? "more than " : "", keys, g.maxGroups()));
         }
+    }
+
+    /**
+     * The columns the job reads: {@code [carried..., (raw feature columns...), features as
+     * array<double>, (baseline), (group key), (file name)]} as {@link RowLayout} describes them;
+     * the raw columns (the features as read) only with {@code raw}.
+     */
+    private Column[] projection(JobPlan plan, boolean raw) {
+        List<Column> projection = new ArrayList<>();
+        for (String c : plan.carried()) {
+            projection.add(col(FeatureSource.quote(c)));
+        }
+        if (raw) {
+            for (String c : plan.features().rawColumns()) {
+                projection.add(col(FeatureSource.quote(c)));
+            }
+        }
+        projection.add(plan.features().asDoubleArray().as(FEATURES_ALIAS));
+        if (plan.baselineCol() != null) {
+            projection.add(col(FeatureSource.quote(plan.baselineCol())).cast(DataTypes.createArrayType(DataTypes.DoubleType))
+                    .as(BASELINE_ALIAS));
+        }
+        if (plan.groupCol() != null) {
+            projection.add(col(FeatureSource.quote(plan.groupCol())).as(GROUP_ALIAS));
+        }
+        if (plan.ignoreCorrupt()) { // rows read per file, to tell which files Spark skipped (skippedFiles)
+            projection.add(functions.input_file_name().as(FILE_ALIAS));
+        }
+        return projection.toArray(new Column[0]);
     }
 
     /** parquet-mr's switch of dictionary encoding; {@code #column.path} after it sets it for one column. */
