@@ -91,13 +91,25 @@ public final class BottomKSample implements Serializable {
      */
     public void addBlock(long[] keys, int keyOff, double[] x, int xOff, double[] vectors, int vecOff,
                          double[] outputs, int outOff, int rows, Serializable[] payloads, int payOff) {
+        if (payloads != null) {
+            java.util.Objects.checkFromIndexSize(payOff, rows, payloads.length);
+        }
+        addBlock(keys, keyOff, x, xOff, vectors, vecOff, outputs, outOff, rows,
+                payloads == null ? null : r -> payloads[payOff + r]);
+    }
+
+    /**
+     * As {@link #addBlock(long[], int, double[], int, double[], int, double[], int, int, Serializable[], int)},
+     * row r's payload made by {@code payload.apply(r)} only when the row is taken into the sample
+     * (null: no payloads).
+     */
+    public void addBlock(long[] keys, int keyOff, double[] x, int xOff, double[] vectors, int vecOff,
+                         double[] outputs, int outOff, int rows,
+                         java.util.function.IntFunction<? extends Serializable> payload) {
         java.util.Objects.checkFromIndexSize(keyOff, rows, keys.length);
         java.util.Objects.checkFromIndexSize(xOff, rows * inputWidth, x.length);
         java.util.Objects.checkFromIndexSize(vecOff, rows * vectorWidth, vectors.length);
         java.util.Objects.checkFromIndexSize(outOff, rows * outputWidth, outputs.length);
-        if (payloads != null) {
-            java.util.Objects.checkFromIndexSize(payOff, rows, payloads.length);
-        }
         for (int r = 0; r < rows; r++) {
             long key = keys[keyOff + r];
             long h = hash(key);
@@ -108,7 +120,7 @@ public final class BottomKSample implements Serializable {
                     java.util.Arrays.copyOfRange(x, xOff + r * inputWidth, xOff + (r + 1) * inputWidth),
                     java.util.Arrays.copyOfRange(vectors, vecOff + r * vectorWidth, vecOff + (r + 1) * vectorWidth),
                     java.util.Arrays.copyOfRange(outputs, outOff + r * outputWidth, outOff + (r + 1) * outputWidth),
-                    payloads == null ? null : payloads[payOff + r]));
+                    payload == null ? null : payload.apply(r)));
         }
     }
 

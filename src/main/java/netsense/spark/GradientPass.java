@@ -86,12 +86,17 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
         private final Object[] groupKeys = layout.hasGroup() ? new Object[blockRows] : null;
         private final boolean payloads = settings.extras().sampleRows() > 0 && layout.carried() > 0;
         private final GradientBlock engine;
+        // carried columns of fixed width (an integral id, numbers) are kept as words and written
+        // straight into the output row; others as a compact row of their own, joined to the results
+        private final InternalRows.FixedCarried fixed = layout.carried() > 0
+                && InternalRows.FixedCarried.supports(layout.types(layout.carried()))
+                ? new InternalRows.FixedCarried(layout.types(layout.carried()), blockRows) : null;
         private final UnsafeProjection carried = InternalRows.prefixCopier(layout.types(layout.carried()));
         private final InternalRow[] kept = new InternalRow[blockRows];
         private final InternalRows.ResultRows out = new InternalRows.ResultRows(
                 new StructType(java.util.Arrays.copyOfRange(output.fields(), 0, layout.carried())),
                 new StructType(java.util.Arrays.copyOfRange(output.fields(), layout.carried(), output.size())), n1,
-                outputs);
+                outputs, fixed != null);
         private final int idOrdinal = layout.id();
         private final org.apache.spark.sql.types.DataType idType = layout.id() < 0 ? null
                 : layout.schema().fields()[layout.id()].dataType();
@@ -123,7 +128,9 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
                     reject(row, fault);
                     continue;
                 }
-                if (layout.carried() > 0) {
+                if (fixed != null) {
+                    fixed.read(row, engine.staged() - 1);
+                } else if (layout.carried() > 0) {
                     kept[engine.staged() - 1] = carried.apply(row).copy(); // the input row is reused by Spark
                 }
                 if (groupKeys != null) {
@@ -136,23 +143,31 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
             for (int r = 0, g = 0; r < filled; r++) { // the good rows' carried values to the front
                 RowFault fault = engine.fault(r);
                 if (fault != null) {
-                    reject(kept[r], fault);
+                    reject(fixed != null ? fixed.row(r) : kept[r], fault);
                 } else {
                     if (groupKeys != null) {
                         groupKeys[g] = groupKeys[r];
                     }
+                    if (fixed != null) {
+                        fixed.move(r, g);
+                    }
                     kept[g++] = kept[r];
                 }
             }
+            java.util.function.IntFunction<InternalRow> payload = !payloads ? null
+                    : fixed != null ? fixed::row : r -> kept[r];
             local.addBlock(engine.outputs(), engine.vectors(), engine.norms(), engine.deltas(), engine.inputs(),
-                    engine.keys(), groupKeys, payloads ? kept : null, good);
+                    engine.keys(), groupKeys, payload, good);
             return good;
         }
 
         @Override
         protected InternalRow row(int i) {
-            InternalRow row = out.build(kept[i], engine.outputs(), i * outputs, engine.vectors(), i * outputs * n1, n1,
-                    engine.norms(), 3 * i * outputs, engine.deltas(), i * outputs);
+            InternalRow row = fixed != null
+                    ? out.build(fixed, i, engine.outputs(), i * outputs, engine.vectors(), i * outputs * n1, n1,
+                            engine.norms(), 3 * i * outputs, engine.deltas(), i * outputs)
+                    : out.build(kept[i], engine.outputs(), i * outputs, engine.vectors(), i * outputs * n1, n1,
+                            engine.norms(), 3 * i * outputs, engine.deltas(), i * outputs);
             kept[i] = null;
             return row;
         }

@@ -174,7 +174,8 @@ final class InternalRows {
         private final boolean floats;
         private final int outputs;
         private final boolean delta;
-        private final UnsafeRowJoiner joiner; // null without carried columns
+        private final UnsafeRowJoiner joiner; // null without carried columns, or when they are written directly
+        private final int base;               // the first result column: 0, or the carried columns' count (direct)
         private double[] scratch = new double[0];
 
         /**
@@ -183,6 +184,16 @@ final class InternalRows {
          * @param outputs J: 1 (scalar columns) or more (array columns)
          */
         ResultRows(StructType carried, StructType results, int width, int outputs) {
+            this(carried, results, width, outputs, false);
+        }
+
+        /**
+         * As {@link #ResultRows(StructType, StructType, int, int)}; with {@code direct} the carried
+         * columns (all of fixed width: {@link FixedCarried#supports}) are written into the row
+         * itself from a {@link FixedCarried} ({@link #build(FixedCarried, int, double[], int, double[],
+         * int, int, double[], int, double[], int)}), with no row of their own and no join.
+         */
+        ResultRows(StructType carried, StructType results, int width, int outputs, boolean direct) {
             DataType element = ((org.apache.spark.sql.types.ArrayType) results.fields()[1].dataType()).elementType();
             if (outputs > 1) {
                 element = ((org.apache.spark.sql.types.ArrayType) element).elementType();
@@ -190,10 +201,26 @@ final class InternalRows {
             this.floats = element == DataTypes.FloatType;
             this.outputs = outputs;
             this.delta = results.size() == 6;
-            this.results = new UnsafeRowWriter(results.size(), 8 * (8 + outputs * (width + 8)));
+            this.base = direct ? carried.size() : 0;
+            this.results = new UnsafeRowWriter(base + results.size(), 8 * (8 + base + outputs * (width + 8)));
             this.outer = new UnsafeArrayWriter(this.results, 8);
             this.vector = new UnsafeArrayWriter(this.results, floats ? 4 : 8);
-            this.joiner = carried.isEmpty() ? null : GenerateUnsafeRowJoiner.create(carried, results);
+            this.joiner = carried.isEmpty() || direct ? null : GenerateUnsafeRowJoiner.create(carried, results);
+        }
+
+        /**
+         * The row of slot {@code slot}'s carried values in {@code carried} and the results of one
+         * row, as {@link #build(InternalRow, double[], int, double[], int, int, double[], int, double[], int)}
+         * (direct mode only).
+         */
+        InternalRow build(FixedCarried carried, int slot, double[] out, int outOff, double[] v, int vecOff, int n,
+                          double[] norms, int normOff, double[] deltas, int deltaOff) {
+            UnsafeRowWriter w = results;
+            w.reset();
+            w.zeroOutNullBytes();
+            carried.writeInto(w, slot);
+            writeResults(out, outOff, v, vecOff, n, norms, normOff, deltas, deltaOff);
+            return w.getRow();
         }
 
         /**
@@ -207,19 +234,29 @@ final class InternalRows {
             UnsafeRowWriter w = results;
             w.reset();
             w.zeroOutNullBytes();
+            writeResults(out, outOff, v, vecOff, n, norms, normOff, deltas, deltaOff);
+            UnsafeRow row = w.getRow();
+            return joiner == null ? row : joiner.join((UnsafeRow) carried, row);
+        }
+
+        /** The result columns, from column {@code base} on. */
+        private void writeResults(double[] out, int outOff, double[] v, int vecOff, int n, double[] norms, int normOff,
+                                  double[] deltas, int deltaOff) {
+            UnsafeRowWriter w = results;
+            int b = base;
             if (outputs == 1) {
-                w.write(0, out[outOff] + 0.0);
+                w.write(b, out[outOff] + 0.0);
                 int start = w.cursor();
                 writeVector(v, vecOff, n);
-                w.setOffsetAndSizeFromPreviousCursor(1, start);
+                w.setOffsetAndSizeFromPreviousCursor(b + 1, start);
                 for (int i = 0; i < 3; i++) {
-                    w.write(2 + i, norms[normOff + i]);
+                    w.write(b + 2 + i, norms[normOff + i]);
                 }
                 if (delta) {
-                    w.write(5, deltas[deltaOff] + 0.0);
+                    w.write(b + 5, deltas[deltaOff] + 0.0);
                 }
             } else {
-                writeDoubles(0, out, outOff, 1);
+                writeDoubles(b, out, outOff, 1);
                 int start = w.cursor();
                 outer.initialize(outputs);
                 for (int o = 0; o < outputs; o++) {
@@ -227,16 +264,14 @@ final class InternalRows {
                     writeVector(v, vecOff + o * n, n);
                     outer.setOffsetAndSizeFromPreviousCursor(o, at);
                 }
-                w.setOffsetAndSizeFromPreviousCursor(1, start);
+                w.setOffsetAndSizeFromPreviousCursor(b + 1, start);
                 for (int i = 0; i < 3; i++) {
-                    writeDoubles(2 + i, norms, normOff + i, 3);
+                    writeDoubles(b + 2 + i, norms, normOff + i, 3);
                 }
                 if (delta) {
-                    writeDoubles(5, deltas, deltaOff, 1);
+                    writeDoubles(b + 5, deltas, deltaOff, 1);
                 }
             }
-            UnsafeRow row = w.getRow();
-            return joiner == null ? row : joiner.join((UnsafeRow) carried, row);
         }
 
         private void writeVector(double[] v, int off, int n) {
@@ -272,6 +307,113 @@ final class InternalRows {
                 outer.write(o, values[off + o * stride] + 0.0);
             }
             results.setOffsetAndSizeFromPreviousCursor(column, start);
+        }
+    }
+
+    /**
+     * The carried columns of a block's rows when every one has a fixed width (integers, floats,
+     * booleans, dates, timestamps): each slot's values as 8-byte words and null flags, written
+     * straight into the output row — no compact row, copy and join per row, as for other types.
+     */
+    static final class FixedCarried {
+        private final DataType[] types;
+        private final int k;
+        private final long[] words;
+        private final boolean[] nulls;
+        private final UnsafeRowWriter single; // a slot's values as a row of their own, on demand
+
+        FixedCarried(DataType[] types, int capacity) {
+            this.types = types.clone();
+            this.k = types.length;
+            this.words = new long[capacity * k];
+            this.nulls = new boolean[capacity * k];
+            this.single = new UnsafeRowWriter(k);
+        }
+
+        /** Whether every type is one these hold. */
+        static boolean supports(DataType[] types) {
+            for (DataType t : types) {
+                if (!(t == DataTypes.LongType || t == DataTypes.IntegerType || t == DataTypes.ShortType
+                        || t == DataTypes.ByteType || t == DataTypes.BooleanType || t == DataTypes.DoubleType
+                        || t == DataTypes.FloatType || t == DataTypes.DateType || t == DataTypes.TimestampType)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Keeps the first k columns of {@code row} in {@code slot}. */
+        void read(InternalRow row, int slot) {
+            int o = slot * k;
+            for (int c = 0; c < k; c++) {
+                boolean isNull = row.isNullAt(c);
+                nulls[o + c] = isNull;
+                words[o + c] = isNull ? 0 : word(row, c, types[c]);
+            }
+        }
+
+        private static long word(InternalRow row, int c, DataType t) {
+            if (t == DataTypes.LongType || t == DataTypes.TimestampType) {
+                return row.getLong(c);
+            }
+            if (t == DataTypes.IntegerType || t == DataTypes.DateType) {
+                return row.getInt(c);
+            }
+            if (t == DataTypes.DoubleType) {
+                return Double.doubleToRawLongBits(row.getDouble(c));
+            }
+            if (t == DataTypes.FloatType) {
+                return Float.floatToRawIntBits(row.getFloat(c));
+            }
+            if (t == DataTypes.ShortType) {
+                return row.getShort(c);
+            }
+            if (t == DataTypes.ByteType) {
+                return row.getByte(c);
+            }
+            return row.getBoolean(c) ? 1 : 0;
+        }
+
+        /** Slot {@code from}'s values to slot {@code to}. */
+        void move(int from, int to) {
+            System.arraycopy(words, from * k, words, to * k, k);
+            System.arraycopy(nulls, from * k, nulls, to * k, k);
+        }
+
+        /** Slot {@code slot}'s values into columns 0..k−1 of the row {@code w} is writing. */
+        void writeInto(UnsafeRowWriter w, int slot) {
+            int o = slot * k;
+            for (int c = 0; c < k; c++) {
+                if (nulls[o + c]) {
+                    w.setNullAt(c);
+                    continue;
+                }
+                long v = words[o + c];
+                DataType t = types[c];
+                if (t == DataTypes.LongType || t == DataTypes.TimestampType) {
+                    w.write(c, v);
+                } else if (t == DataTypes.IntegerType || t == DataTypes.DateType) {
+                    w.write(c, (int) v);
+                } else if (t == DataTypes.DoubleType) {
+                    w.write(c, Double.longBitsToDouble(v));
+                } else if (t == DataTypes.FloatType) {
+                    w.write(c, Float.intBitsToFloat((int) v));
+                } else if (t == DataTypes.ShortType) {
+                    w.write(c, (short) v);
+                } else if (t == DataTypes.ByteType) {
+                    w.write(c, (byte) v);
+                } else {
+                    w.write(c, v != 0);
+                }
+            }
+        }
+
+        /** Slot {@code slot}'s values as a compact row of their own (a copy: the sample keeps it). */
+        InternalRow row(int slot) {
+            single.reset();
+            single.zeroOutNullBytes();
+            writeInto(single, slot);
+            return single.getRow().copy();
         }
     }
 

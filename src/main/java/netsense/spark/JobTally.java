@@ -142,7 +142,8 @@ public final class JobTally implements Serializable {
      * columns; null: none). Not modified: the arrays.
      */
     void addBlock(double[] outputs, double[] vectors, double[] norms, double[] gaps, double[] x, long[] keys,
-                  Object[] groupKeys, java.io.Serializable[] payloads, int rows) {
+                  Object[] groupKeys, java.util.function.IntFunction<? extends java.io.Serializable> payloads,
+                  int rows) {
         int j = summaries.length;
         int n = summaries[0].dimensions();
         addTo(summaries, bootstraps, outputs, vectors, norms, x, keys, rows);
@@ -150,7 +151,7 @@ public final class JobTally implements Serializable {
             addGroups(outputs, vectors, norms, x, groupKeys, rows);
         }
         if (sample != null && rows > 0) {
-            sample.addBlock(keys, 0, x, 0, vectors, 0, outputs, 0, rows, payloads, 0);
+            sample.addBlock(keys, 0, x, 0, vectors, 0, outputs, 0, rows, payloads);
         }
         if (deltas != null) {
             if (changes == null || changes.length < rows) {
