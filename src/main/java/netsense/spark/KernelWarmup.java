@@ -67,9 +67,12 @@ final class KernelWarmup implements AutoCloseable {
             int idle = 0;
             long blocks = 0;
             JobTally tally = null;
+            // the statistics and sample of every run; not the bootstrap's replicates or the groups,
+            // which can hold hundreds of megabytes and would only be thrown away
+            JobTally.Extras light = new JobTally.Extras(0, extras.seed(), false, extras.maxGroups(), extras.sampleRows());
             while (!stop && System.nanoTime() - start < MAX_NANOS) {
                 if (blocks % 1024 == 0) {
-                    tally = new JobTally(n1, 1, false, -1, extras); // bounded: a fresh sample now and then
+                    tally = new JobTally(n1, 1, false, -1, light); // bounded: a fresh sample now and then
                 }
                 long t = System.nanoTime();
                 for (org.apache.spark.sql.catalyst.InternalRow row : in) {
