@@ -37,6 +37,9 @@ import picocli.CommandLine.Option;
  *   <li>{@code floor}: what Spark itself needs to move the same bytes: a plain Spark SQL
  *       {@code select(...).write().parquet(...)} of the same input to an output of the same
  *       columns and size (id, the features as {@code gradient}, four doubles);
+ *   <li>{@code pass}: the job's own per-row code without Spark's reading and writing
+ *       ({@link netsense.spark.PassBench}), with the kernel and with the copy kernel, on one
+ *       thread: nanoseconds a row, the best of {@link #PASS_RUNS};
  *   <li>{@code train_sgd}: SGD steps per second on the Higham example (batch size 1, in the driver);
  *   <li>{@code train_full}: full-batch training epochs on the rows (labels: the mean of the
  *       features), on the executors and in the driver; seconds per epoch, the data cached.
@@ -47,7 +50,10 @@ import picocli.CommandLine.Option;
                 + " prints its time.", "jobs/bench --rows N runs each kind in a fresh JVM and compares them."})
 final class BenchCommand implements NetsenseCommand {
     /** The benchmark jobs (see the class comment). */
-    enum Kind { GRADIENT, GLOBAL, COPY, FLOOR, TRAIN_SGD, TRAIN_FULL }
+    enum Kind { GRADIENT, GLOBAL, COPY, FLOOR, PASS, TRAIN_SGD, TRAIN_FULL }
+
+    /** The pass kind's timed runs of each kernel; the best counts (the first ones compile). */
+    static final int PASS_RUNS = 5;
 
     /** The global kind's replicates and the keys of its group column. */
     static final int GLOBAL_REPLICATES = 200;
@@ -109,6 +115,11 @@ final class BenchCommand implements NetsenseCommand {
         SparkSession session = spark.open("netsense bench " + id);
         Path root = Path.of(work).toAbsolutePath();
         Files.createDirectories(root);
+        if (kind == Kind.PASS) {
+            double seconds = pass(session, widths);
+            System.out.printf(Locale.ROOT, "bench kind=%s shape=%s rows=%d seconds=%.2f%n", id, shape, rows, seconds);
+            return ExitCode.OK;
+        }
         Path input = root.resolve("input-" + widths[0] + "d-" + rows);
         if (!Files.exists(input.resolve("_SUCCESS"))) {
             int p = partitions > 0 ? partitions : 4 * session.sparkContext().defaultParallelism();
@@ -123,6 +134,7 @@ final class BenchCommand implements NetsenseCommand {
             case GLOBAL -> global(session, model, withSegments(session, input), output);
             case COPY -> job(session, model, input, output, true);
             case FLOOR -> floor(session, input, output);
+            case PASS -> throw new IllegalStateException("handled above");
             case TRAIN_SGD -> TrainingBench.sgd();
             case TRAIN_FULL -> TrainingBench.fullBatch(session, widths, input, root);
         };
@@ -181,6 +193,23 @@ final class BenchCommand implements NetsenseCommand {
         public int maxRows() {
             return maxRows;
         }
+    }
+
+    /** Both kernels' best of {@link #PASS_RUNS} through the pass; prints the line jobs/bench --pass shows. */
+    private double pass(SparkSession spark, int[] widths) {
+        long start = System.nanoTime();
+        Network net = network(widths);
+        double[] best = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+        for (int r = 0; r < PASS_RUNS; r++) {
+            best[0] = Math.min(best[0], netsense.spark.PassBench.run(spark, net, rows,
+                    netsense.spark.KernelFactory.NETSENSE).nanosPerRow());
+            best[1] = Math.min(best[1], netsense.spark.PassBench.run(spark, net, rows,
+                    (n, outputIndex, maxRows, precision) -> new CopyKernel(n.inputWidth(), maxRows)).nanosPerRow());
+        }
+        System.out.printf(Locale.ROOT, "bench pass [%s] rows=%d pass=%.0fns/row copy_pass=%.0fns/row kernel=%.0fns/row"
+                + " (one thread, no Parquet, best of %d)%n", shape.replace('-', ','), rows, best[0], best[1],
+                best[0] - best[1], PASS_RUNS);
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** The plain Spark SQL copy: whole-stage code generation, no per-row Java objects. */

@@ -89,14 +89,14 @@ class CommandsTest {
         wrongValue(CliTest.run("generate", "--rows", "1", "--dims", "1", "--output", "o", "--dist", "cauchy"),
                 "generate", "Invalid value for option '--dist': expected one of uniform, normal but was 'cauchy'");
         wrongValue(CliTest.run("bench", "--kind", "fast"), "bench",
-                "Invalid value for option '--kind': expected one of gradient, global, copy, floor, train_sgd, train_full but was 'fast'");
+                "Invalid value for option '--kind': expected one of gradient, global, copy, floor, pass, train_sgd, train_full but was 'fast'");
         assertFalse(Files.exists(tmp.resolve("out")));
     }
 
     @Test
     void helpShowsTheIdsInLowerCase() {
         String bench = usage(Main.commandLine().getSubcommands().get("bench"), 200);
-        assertTrue(bench.contains("One of gradient, global, copy, floor, train_sgd, train_full (default: gradient)."), bench);
+        assertTrue(bench.contains("One of gradient, global, copy, floor, pass, train_sgd, train_full (default: gradient)."), bench);
         String gradients = usage(Main.commandLine().getSubcommands().get("gradients"), 200);
         assertTrue(gradients.contains("(default: permissive)"), gradients);
         assertTrue(gradients.contains("(default: float64)"), gradients);
