@@ -7,7 +7,6 @@ import netsense.core.BootstrapSummary;
 import netsense.core.BottomKSample;
 import netsense.core.GradientSummary;
 import netsense.io.SummaryJson;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
@@ -62,16 +61,16 @@ final class GlobalPass {
 
     /**
      * Writes the sample's rows, in the sample's (hash) order, as one Parquet file under
-     * {@code path}; returns how many.
+     * {@code path} (by the driver: {@link DriverParquet}); returns how many.
      */
     static int writeSample(SparkSession spark, BottomKSample sample, StructType projected, int carried,
-                           StructType gradientSchema, boolean allOutputs, int n1, String path) {
+                           StructType gradientSchema, boolean allOutputs, int n1, String path)
+            throws java.io.IOException {
         StructType schema = sampleSchema(projected, carried, gradientSchema);
         List<BottomKSample.Row> rows = sample.rows();
         int outputs = rows.isEmpty() ? 1 : rows.get(0).outputs().length;
         List<InternalRow> compact = InternalRows.sampleRows(rows, schema, carried, allOutputs ? outputs : 1, n1);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        InternalRows.toDataFrame(spark, jsc.parallelize(compact, 1).rdd(), schema).write().parquet(path);
+        DriverParquet.write(spark, schema, compact, path);
         return rows.size();
     }
 }

@@ -400,7 +400,7 @@ public final class GradientJob {
                 InternalRows.toDataFrame(spark, withRaw.mapPartitions(rejectedPass).rdd(), rejectedSchema)
                         .write().parquet(rejectedPath);
             } else {
-                spark.createDataFrame(List.of(), rejectedSchema).coalesce(1).write().parquet(rejectedPath);
+                DriverParquet.write(spark, rejectedSchema, List.of(), rejectedPath);
             }
         } finally {
             shared.destroy();
