@@ -9,7 +9,8 @@ import java.io.Serializable;
  * <p>Why it is built this way: the figures must agree, to far below 1e-9, however the rows are
  * split into partitions and blocks. The three sums are therefore kept as compensated
  * (double-double) sums, whose rounding does not depend on the order of addition at that
- * level, and the sum of squared deviations M2 is combined with the parallel formula of Chan,
+ * level (Σ|x| and Σx², whose terms have one sign, are summed plainly over a block of a few
+ * hundred rows first, erring by at most b·2^-53 of the sum for b rows), and the sum of squared deviations M2 is combined with the parallel formula of Chan,
  * Golub and LeVeque — within a block around the block's own mean, across blocks and
  * partitions by {@code M2 = M2a + M2b + δ²·na·nb/n} — never as Σx² − n·mean².
  *
@@ -211,17 +212,18 @@ final class Moments implements Serializable {
 
     /**
      * Column j's w·x (x scaled) over the block's rows, in row order: into the block's plain sum
-     * and the compensated Σ, Σ|·| and Σ·x sums (Knuth's TwoSum, the error kept in the low part).
+     * and the compensated Σ (Knuth's TwoSum a row, the error kept in the low part: the mean is
+     * exact where it is a double); |w·x| and w·x², whose terms are all of one sign, as plain sums
+     * over the block, each added once to its compensated total — a block of b rows errs by at
+     * most b·2^-53 of its sum, and costs a third of a TwoSum a row.
      */
     private void accumulate(double[] data, int off, int rows, int stride, double[] weights, int weightOff, int j) {
         double sc = scale[j];
         double block = 0;
         double sHi = sumHi[j];
         double sLo = sumLo[j];
-        double aHi = absHi[j];
-        double aLo = absLo[j];
-        double qHi = sqHi[j];
-        double qLo = sqLo[j];
+        double abs = 0;
+        double squares = 0;
         for (int r = 0; r < rows; r++) {
             double w = weights == null ? 1.0 : weights[weightOff + r];
             if (w == 0) {
@@ -237,24 +239,16 @@ final class Moments implements Serializable {
             if (spreadOnly) {
                 continue;
             }
-            double ax = Math.abs(wx);
-            t = aHi + ax;
-            bp = t - aHi;
-            aLo += (aHi - (t - bp)) + (ax - bp);
-            aHi = t;
-            double sq = wx * x;
-            t = qHi + sq;
-            bp = t - qHi;
-            qLo += (qHi - (t - bp)) + (sq - bp);
-            qHi = t;
+            abs += Math.abs(wx);
+            squares += wx * x;
         }
         blockSum[j] = block;
         sumHi[j] = sHi;
         sumLo[j] = sLo;
-        absHi[j] = aHi;
-        absLo[j] = aLo;
-        sqHi[j] = qHi;
-        sqLo[j] = qLo;
+        if (!spreadOnly) {
+            addTo(absHi, absLo, j, abs);
+            addTo(sqHi, sqLo, j, squares);
+        }
     }
 
     /** Column j's weighted deviations from the block's centre, and their squares, summed in row order. */

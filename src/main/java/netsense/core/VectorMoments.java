@@ -43,8 +43,9 @@ final class VectorMoments {
     }
 
     /**
-     * The scaled w·x into the block's plain sums and the compensated Σ, and with
-     * {@code absAndSquares} the compensated Σ|·| and Σ·x sums (TwoSum).
+     * The scaled w·x into the block's plain sums and the compensated Σ (TwoSum a row), and with
+     * {@code absAndSquares} |w·x| and w·x² summed over the block, each block sum then added once
+     * to its compensated total, as {@link Moments} does.
      */
     static void accumulate(double[] data, int off, int rows, int stride, double[] weights, int weightOff, int end,
                            double[] scale, double[] blockSum, double[] sumHi, double[] sumLo, double[] absHi,
@@ -54,10 +55,8 @@ final class VectorMoments {
             DoubleVector block = DoubleVector.zero(S);
             DoubleVector sHi = DoubleVector.fromArray(S, sumHi, c);
             DoubleVector sLo = DoubleVector.fromArray(S, sumLo, c);
-            DoubleVector aHi = DoubleVector.fromArray(S, absHi, c);
-            DoubleVector aLo = DoubleVector.fromArray(S, absLo, c);
-            DoubleVector qHi = DoubleVector.fromArray(S, sqHi, c);
-            DoubleVector qLo = DoubleVector.fromArray(S, sqLo, c);
+            DoubleVector abs = DoubleVector.zero(S);
+            DoubleVector squares = DoubleVector.zero(S);
             for (int r = 0; r < rows; r++) {
                 double w = weights == null ? 1.0 : weights[weightOff + r];
                 if (w == 0) {
@@ -73,25 +72,26 @@ final class VectorMoments {
                 if (!absAndSquares) {
                     continue;
                 }
-                DoubleVector ax = wx.abs();
-                t = aHi.add(ax);
-                bp = t.sub(aHi);
-                aLo = aLo.add(aHi.sub(t.sub(bp)).add(ax.sub(bp)));
-                aHi = t;
-                DoubleVector sq = wx.mul(x);
-                t = qHi.add(sq);
-                bp = t.sub(qHi);
-                qLo = qLo.add(qHi.sub(t.sub(bp)).add(sq.sub(bp)));
-                qHi = t;
+                abs = abs.add(wx.abs());
+                squares = squares.add(wx.mul(x));
             }
             block.intoArray(blockSum, c);
             sHi.intoArray(sumHi, c);
             sLo.intoArray(sumLo, c);
-            aHi.intoArray(absHi, c);
-            aLo.intoArray(absLo, c);
-            qHi.intoArray(sqHi, c);
-            qLo.intoArray(sqLo, c);
+            if (absAndSquares) {
+                addTo(absHi, absLo, c, abs);
+                addTo(sqHi, sqLo, c, squares);
+            }
         }
+    }
+
+    /** The lanes of (hi, lo) from {@code c} += x, the rounding error of each addition kept in lo (TwoSum). */
+    private static void addTo(double[] hi, double[] lo, int c, DoubleVector x) {
+        DoubleVector a = DoubleVector.fromArray(S, hi, c);
+        DoubleVector s = a.add(x);
+        DoubleVector bp = s.sub(a);
+        DoubleVector.fromArray(S, lo, c).add(a.sub(s.sub(bp)).add(x.sub(bp))).intoArray(lo, c);
+        s.intoArray(hi, c);
     }
 
     /** The weighted deviations of the scaled values from the block's centre, and their squares, summed. */
