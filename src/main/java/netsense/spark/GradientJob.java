@@ -373,8 +373,9 @@ public final class GradientJob {
             // TaskRetriesTest checks failed and speculated attempts of this stage against a clean run.
             try {
                 InternalRows.toDataFrame(spark, internal.mapPartitions(gradientPass).rdd(), gradientSchema)
-                        .write().options(plainEncoded(gradientSchema, carried.size()))
-                        .parquet(new Path(staging, "gradients").toString());
+                        .write().format(ResultParquetFormat.class.getName())
+                        .options(plainEncoded(gradientSchema, carried.size()))
+                        .save(new Path(staging, "gradients").toString());
             } catch (Exception e) { // a failed task arrives as a SparkException, which Scala throws unchecked
                 BadRowException bad = BadRowException.findIn(e);
                 if (bad != null) {
