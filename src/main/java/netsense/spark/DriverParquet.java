@@ -16,15 +16,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
-import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * The job's small outputs — the sample (a few thousand rows at most) and an empty
- * {@code rejected/} — written by the driver with Spark's own Parquet writer, the file format's
- * {@code OutputWriterFactory} as a write task uses it: the same schema, codec, footer and file
- * name as a Spark write of one partition, without a Spark job for each (planning, scheduling and
- * a commit: a few hundred milliseconds of a run otherwise done).
+ * {@code rejected/} — written by the driver with the writer a write task uses (the file format's
+ * {@code OutputWriterFactory}: {@link ResultParquetFormat}, Spark's Parquet format): the same
+ * schema, codec, footer and file name as a Spark write of one partition, without a Spark job for
+ * each (planning, scheduling and a commit: a few hundred milliseconds of a run otherwise done).
  *
  * <p>Spark's internals used, all here: {@code ParquetFileFormat.prepareWrite} and the writer it
  * makes. DriverParquetTest reads what this writes back through Spark beside a Spark write of
@@ -42,7 +41,8 @@ final class DriverParquet {
             throws IOException {
         Configuration conf = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().newHadoopConf();
         Job job = Job.getInstance(conf);
-        OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job,
+        // the job's result format: rows of the sample's shape go through the column writer its tasks use
+        OutputWriterFactory factory = new ResultParquetFormat().prepareWrite(spark, job,
                 scala.collection.immutable.Map$.MODULE$.<String, String>empty(), schema);
         TaskAttemptContext task = new TaskAttemptContextImpl(job.getConfiguration(),
                 new TaskAttemptID(new TaskID(new JobID("netsense", 0), TaskType.MAP, 0), 0));

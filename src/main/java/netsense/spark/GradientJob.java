@@ -323,7 +323,12 @@ public final class GradientJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Network> shared = jsc.broadcast(net);
         JobTally counts;
-        Integer sampleRows = null;
+        SummaryJson.Rows counted;
+        List<String> names;
+        List<String> skipped;
+        SummaryJson.Vectors vectors;
+        SummaryJson.Global global;
+        java.util.concurrent.CompletableFuture<String> report;
         StructType rejectedSchema;
         MethodPlan method;
         try {
@@ -385,8 +390,31 @@ public final class GradientJob {
             }
             counts = tally.value();
             refuseTooManyGroups(counts);
+            counted = new SummaryJson.Rows(counts.input(), counts.ok(), counts.rejected());
+            if (counted.input() != counted.ok() + counted.rejected()) {
+                throw new IllegalStateException("rows do not add up: " + counted);
+            }
+            names = features.dimensionNames(n1);
+            skipped = ignoreCorrupt ? InputFiles.skipped(spark, input, counts.rowsByFile()) : List.of();
+            vectors = new SummaryJson.Vectors(method.describe(), method.allOutputs(), counts.summaries(),
+                    counts.deltas());
+            global = GlobalPass.figures(options.global(), plan.inputBounds(), plan.groupCol(), counts,
+                    counts.sample() == null ? null : counts.sample().rows().size());
+            // the report renders on another thread while the driver writes sample/ and rejected/
+            ReportHtml.Run facts = new ReportHtml.Run(net.shape(),
+                    java.util.Arrays.stream(net.activations()).map(a -> a.id()).toList(), outputIndex,
+                    net.parameterCount(), counted, counts.rejectedByKind(), options.mode().id(),
+                    (System.nanoTime() - start) / 1e9, spark.sparkContext().master(), spark.version(),
+                    options.input(), output.toString());
+            JobTally tallied = counts;
+            List<String> dimensionNames = names;
+            List<String> skippedFiles = skipped;
+            SummaryJson.Vectors summaries = vectors;
+            SummaryJson.Global figures = global;
+            report = java.util.concurrent.CompletableFuture.supplyAsync(() -> ReportHtml.render(facts, summaries,
+                    dimensionNames, skippedFiles, figures, tallied.sample()));
             if (counts.sample() != null) {
-                sampleRows = GlobalPass.writeSample(spark, counts.sample(), projected, carried.size(), gradientSchema,
+                GlobalPass.writeSample(spark, counts.sample(), projected, carried.size(), gradientSchema,
                         method.allOutputs(), n1, new Path(staging, "sample").toString());
             }
             rejectedSchema = rejectedSchema(projected, carried.size() + raw);
@@ -407,25 +435,21 @@ public final class GradientJob {
             shared.destroy();
         }
 
-        SummaryJson.Rows counted = new SummaryJson.Rows(counts.input(), counts.ok(), counts.rejected());
-        if (counted.input() != counted.ok() + counted.rejected()) {
-            throw new IllegalStateException("rows do not add up: " + counted);
-        }
-        List<String> names = features.dimensionNames(n1);
-        List<String> skipped = ignoreCorrupt ? InputFiles.skipped(spark, input, counts.rowsByFile()) : List.of();
         LOG.info("writing report.html and summary.json");
-        SummaryJson.Vectors vectors = new SummaryJson.Vectors(method.describe(), method.allOutputs(),
-                counts.summaries(), counts.deltas());
-        SummaryJson.Global global = GlobalPass.figures(options.global(), plan.inputBounds(), plan.groupCol(), counts,
-                sampleRows);
-        ReportHtml.Run facts = new ReportHtml.Run(net.shape(),
-                java.util.Arrays.stream(net.activations()).map(a -> a.id()).toList(), outputIndex,
-                net.parameterCount(), counted, counts.rejectedByKind(), options.mode().id(),
-                (System.nanoTime() - start) / 1e9, spark.sparkContext().master(), spark.version(), options.input(),
-                output.toString());
+        String html;
+        try {
+            html = report.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
         try (OutputStream out = fs.create(new Path(staging, "report.html"), true)) {
-            out.write(ReportHtml.render(facts, vectors, names, skipped, global, counts.sample())
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         SummaryJson.Precision precision =
                 new SummaryJson.Precision(options.precision().id(), counts.rowsRecomputedFloat64());
