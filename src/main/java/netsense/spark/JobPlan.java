@@ -135,10 +135,6 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             long taskHeap = taskHeapBytes();
             int blockRows = blockRows(net, options.blockRows(), taskHeap,
                     options.allOutputs() ? net.outputWidth() : 1);
-            if (options.kernels() == KernelFactory.NETSENSE) {
-                warmup = KernelWarmup.startIfLocal(spark.sparkContext().master(), net, options.precision(), blockRows,
-                        JobTally.Extras.of(options.global()));
-            }
             ignoreCorrupt = options.ignoreCorruptFiles()
                     || Boolean.parseBoolean(spark.conf().get(IGNORE_CORRUPT, "false"));
             int batch = readerBatchRows(net.inputWidth());
@@ -154,6 +150,12 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
                 settings.set(CODEC, DEFAULT_CODEC);
             }
             Dataset<Row> input = readInput(hadoop, options.input());
+            // from here, not sooner: reading the input's footer and schema in a cold JVM is the slowest
+            // part of planning, and a warm-up beside it (a core and the JIT's attention) slows it down
+            if (options.kernels() == KernelFactory.NETSENSE) {
+                warmup = KernelWarmup.startIfLocal(spark.sparkContext().master(), net, options.precision(), blockRows,
+                        JobTally.Extras.of(options.global()));
+            }
             StructType schema = input.schema();
             String featuresCol = inputName(schema, options.featuresCol());
             List<String> featureCols = new ArrayList<>();
