@@ -338,7 +338,11 @@ public final class GradientJob {
                     plan.baselineCol() != null, plan.groupCol() != null);
             RowLayout passLayout = new RowLayout(passRows.schema(), carried.size(), 0, id, idCol, ignoreCorrupt,
                     plan.baselineCol() != null, plan.groupCol() != null);
-            JavaRDD<InternalRow> internal = InternalRows.of(passRows).toJavaRDD();
+            // the scan's column batches where the projection only picks columns; else Spark's rows
+            org.apache.spark.rdd.RDD<InternalRow> columnar = ColumnarInput.rowsOrNull(passRows);
+            JavaRDD<InternalRow> internal = (columnar != null ? columnar : InternalRows.of(passRows)).toJavaRDD();
+            LOG.info("input rows: {}", columnar != null ? "read from the scan's column batches"
+                    : "Spark's rows (the projection computes columns, or the scan is not columnar)");
             MethodOptions methodOptions = options.method();
             netsense.core.ColumnMoments moments = null;
             if (methodOptions.needsInputMoments()) {

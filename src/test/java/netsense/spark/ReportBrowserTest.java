@@ -157,7 +157,20 @@ class ReportBrowserTest extends SparkTestBase {
                 check.check(page);
             }
         } finally {
+            // the whole tree: Chromium's helpers (renderer, zygote, crash handler) outlive their parent
+            // and write into the profile while the test's folder is being deleted
+            List<ProcessHandle> helpers = chrome.descendants().toList();
             chrome.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            for (ProcessHandle h : helpers) {
+                h.destroyForcibly();
+            }
+            for (ProcessHandle h : helpers) {
+                try {
+                    h.onExit().get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // still there after 10 s: the folder's deletion will say so
+                }
+            }
         }
     }
 
