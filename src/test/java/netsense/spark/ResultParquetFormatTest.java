@@ -147,6 +147,31 @@ class ResultParquetFormatTest extends SparkTestBase {
         assertEquals(show(rows), show(spark.read().parquet(path).collectAsList()));
     }
 
+    @Test
+    void aFailedWriteLeavesNoFooterAndClosesQuietly() throws IOException {
+        Job job = Job.getInstance(spark.sparkContext().hadoopConfiguration());
+        var factory = new ResultParquetFormat().prepareWrite(spark, job,
+                scala.collection.immutable.Map$.MODULE$.<String, String>empty(), RESULTS);
+        var task = new org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl(job.getConfiguration(),
+                new org.apache.hadoop.mapreduce.TaskAttemptID("t", 0, org.apache.hadoop.mapreduce.TaskType.MAP, 0, 0));
+        java.nio.file.Path file = tmp.resolve("failed.parquet");
+        var writer = factory.newInstance(file.toString(), RESULTS, task);
+        Object[] values = new Object[RESULTS.size()];
+        values[5] = 1;
+        values[8] = 0.5;
+        values[9] = 0.25; // a double where the gradient's array goes
+        values[11] = 1.0;
+        var bad = new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values);
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> writer.write(bad));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> writer.write(bad),
+                "no write after a failed one");
+        writer.close(); // quietly: Spark closes a failed task's writers before it deletes their files
+        writer.close();
+        org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> ParquetFileReader.open(
+                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toString()),
+                        spark.sparkContext().hadoopConfiguration())).close(), "no footer: not a Parquet file");
+    }
+
     private ParquetMetadata footer(String dir) throws IOException {
         java.nio.file.Path file;
         try (Stream<java.nio.file.Path> files = Files.list(tmp.resolve(dir))) {
