@@ -43,8 +43,8 @@ final class ColumnarInput {
     /** The rows of {@code ds} from its scan's column batches, or null when its plan is not a plain columnar scan. */
     static RDD<InternalRow> rowsOrNull(Dataset<Row> ds) {
         SparkPlan node = ds.queryExecution().executedPlan();
-        List<Attribute> wanted = CollectionConverters.asJava(node.output());
-        List<Object> sources = new ArrayList<>(wanted); // what each wanted column is, in the scan's terms
+        // each wanted column as the attribute it is below the projections seen so far
+        List<Attribute> sources = new ArrayList<>(CollectionConverters.asJava(node.output()));
         boolean columnarToRow = false;
         while (true) {
             if (node instanceof WholeStageCodegenExec w) {
@@ -56,16 +56,22 @@ final class ColumnarInput {
                 node = c.child();
             } else if (node instanceof ProjectExec p && !columnarToRow) {
                 List<NamedExpression> list = CollectionConverters.asJava(p.projectList());
-                if (list.size() != wanted.size()) {
-                    return null;
-                }
-                for (int i = 0; i < list.size(); i++) {
-                    NamedExpression e = list.get(i);
-                    Object source = e instanceof Alias alias ? alias.child() : e;
-                    if (!(source instanceof AttributeReference)) {
-                        return null; // a computed column: Spark's rows
+                for (int i = 0; i < sources.size(); i++) {
+                    Attribute below = null;
+                    for (NamedExpression e : list) {
+                        if (e.exprId().equals(sources.get(i).exprId())) {
+                            Object source = e instanceof Alias alias ? alias.child() : e;
+                            if (!(source instanceof AttributeReference a)) {
+                                return null; // a computed column: Spark's rows
+                            }
+                            below = a;
+                            break;
+                        }
                     }
-                    sources.set(i, (AttributeReference) source);
+                    if (below == null) {
+                        return null;
+                    }
+                    sources.set(i, below);
                 }
                 node = p.child();
             } else {
@@ -79,9 +85,8 @@ final class ColumnarInput {
         int[] columns = new int[sources.size()];
         for (int i = 0; i < columns.length; i++) {
             columns[i] = -1;
-            AttributeReference source = (AttributeReference) sources.get(i);
             for (int j = 0; j < scanned.size(); j++) {
-                if (scanned.get(j).exprId().equals(source.exprId())) {
+                if (scanned.get(j).exprId().equals(sources.get(i).exprId())) {
                     columns[i] = j;
                     break;
                 }

@@ -404,26 +404,31 @@ public final class GradientJob {
                     counts.deltas());
             global = GlobalPass.figures(options.global(), plan.inputBounds(), plan.groupCol(), counts,
                     counts.sample() == null ? null : counts.sample().rows().size());
-            // the report renders on another thread while the driver writes sample/ and rejected/
-            ReportHtml.Run facts = new ReportHtml.Run(net.shape(),
-                    java.util.Arrays.stream(net.activations()).map(a -> a.id()).toList(), outputIndex,
-                    net.parameterCount(), counted, counts.rejectedByKind(), options.mode().id(),
-                    (System.nanoTime() - start) / 1e9, spark.sparkContext().master(), spark.version(),
-                    options.input(), output.toString());
             JobTally tallied = counts;
             List<String> dimensionNames = names;
             List<String> skippedFiles = skipped;
             SummaryJson.Vectors summaries = vectors;
             SummaryJson.Global figures = global;
-            report = java.util.concurrent.CompletableFuture.supplyAsync(() -> ReportHtml.render(facts, summaries,
-                    dimensionNames, skippedFiles, figures, tallied.sample()));
+            // the report renders on another thread while the driver writes sample/ and rejected/ —
+            // after phase 2, when there is one: the report tells the run's time
+            java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>> render = () -> {
+                ReportHtml.Run facts = new ReportHtml.Run(net.shape(),
+                        java.util.Arrays.stream(net.activations()).map(a -> a.id()).toList(), outputIndex,
+                        net.parameterCount(), counted, tallied.rejectedByKind(), options.mode().id(),
+                        (System.nanoTime() - start) / 1e9, spark.sparkContext().master(), spark.version(),
+                        options.input(), output.toString());
+                return java.util.concurrent.CompletableFuture.supplyAsync(() -> ReportHtml.render(facts, summaries,
+                        dimensionNames, skippedFiles, figures, tallied.sample()));
+            };
+            boolean phase2 = options.mode() == Mode.PERMISSIVE && counts.rejected() > 0;
+            report = phase2 ? null : render.get();
             if (counts.sample() != null) {
                 GlobalPass.writeSample(spark, counts.sample(), projected, carried.size(), gradientSchema,
                         method.allOutputs(), n1, new Path(staging, "sample").toString());
             }
             rejectedSchema = rejectedSchema(projected, carried.size() + raw);
             String rejectedPath = new Path(staging, "rejected").toString();
-            if (options.mode() == Mode.PERMISSIVE && counts.rejected() > 0) {
+            if (phase2) {
                 boolean results = counts.rejectedByKind().containsKey(RowFault.Kind.NON_FINITE_RESULT.label());
                 LOG.info("phase 2: {} rejected rows → rejected/{}", counts.rejected(),
                         results ? "" : " (all bad on their face: no gradient computed)");
@@ -432,6 +437,7 @@ public final class GradientJob {
                 JavaRDD<InternalRow> withRaw = InternalRows.of(rows).toJavaRDD();
                 InternalRows.toDataFrame(spark, withRaw.mapPartitions(rejectedPass).rdd(), rejectedSchema)
                         .write().parquet(rejectedPath);
+                report = render.get();
             } else {
                 DriverParquet.write(spark, rejectedSchema, List.of(), rejectedPath);
             }

@@ -95,10 +95,16 @@ public class ResultParquetFormat extends ParquetFileFormat {
             return true;
         }
         for (Map.Entry<String, String> e : conf) {
+            String key = e.getKey();
             for (String prefix : SPARK_ONLY_KEYS) {
-                if (e.getKey().startsWith(prefix)) {
+                if (key.startsWith(prefix)) {
                     return true;
                 }
+            }
+            // per-column settings: the column writer honours the dictionary's, Spark's writer all of them
+            if (key.startsWith("parquet.") && key.contains("#")
+                    && !key.startsWith(ParquetOutputFormat.ENABLE_DICTIONARY + "#")) {
+                return true;
             }
         }
         return false;
@@ -130,6 +136,14 @@ public class ResultParquetFormat extends ParquetFileFormat {
 
     /** One Parquet file: rows of a supported schema, value by value into the column writers. */
     static final class ColumnRowWriter extends OutputWriter {
+        /**
+         * Writers open in this JVM. Spark's writer registers with parquet-mr's memory manager,
+         * which shrinks every open writer's row group when together they would hold more than
+         * 95 % of the heap; this one takes the same share itself ({@link #rowGroupLimit}).
+         */
+        private static final java.util.concurrent.atomic.AtomicInteger OPEN =
+                new java.util.concurrent.atomic.AtomicInteger();
+        private static final double MEMORY_POOL_RATIO = 0.95;
         private final String path;
         private final StructType schema;
         private final MessageType parquetSchema;
@@ -148,6 +162,7 @@ public class ResultParquetFormat extends ParquetFileFormat {
         private long rows;                  // in the open row group
         private long nextSizeCheck;
         private long nextRowGroupBytes;
+        private final TrackedOutputFile output;
         private boolean failed;
         private boolean closed;
 
@@ -196,12 +211,6 @@ public class ResultParquetFormat extends ParquetFileFormat {
             props = b.build();
             rowGroupBytes = ParquetOutputFormat.getLongBlockSize(conf);
             nextRowGroupBytes = rowGroupBytes;
-            codecs = new CodecFactory(conf, props.getPageSizeThreshold());
-            compressor = codecs.getCompressor(ParquetOutputFormat.getCompression(conf));
-            int padding = conf.getInt("parquet.writer.max-padding", 8 << 20);
-            file = new ParquetFileWriter(HadoopOutputFile.fromPath(new Path(path), conf), parquetSchema,
-                    ParquetFileWriter.Mode.CREATE, rowGroupBytes, padding, props.getColumnIndexTruncateLength(),
-                    props.getStatisticsTruncateLength(), props.getPageWriteChecksumEnabled());
             StructField[] fields = schema.fields();
             List<ColumnDescriptor> leaves = parquetSchema.getColumns();
             if (leaves.size() != fields.length) {
@@ -214,13 +223,33 @@ public class ResultParquetFormat extends ParquetFileFormat {
                 maxDefinition[i] = leaves.get(i).getMaxDefinitionLevel();
                 kind[i] = kindOf(fields[i].dataType());
             }
+            codecs = new CodecFactory(conf, props.getPageSizeThreshold());
+            output = new TrackedOutputFile(HadoopOutputFile.fromPath(new Path(path), conf));
+            ParquetFileWriter opened = null;
             try {
-                file.start();
+                compressor = codecs.getCompressor(ParquetOutputFormat.getCompression(conf));
+                int padding = conf.getInt("parquet.writer.max-padding", 8 << 20);
+                opened = new ParquetFileWriter(output, parquetSchema, ParquetFileWriter.Mode.CREATE, rowGroupBytes,
+                        padding, props.getColumnIndexTruncateLength(), props.getStatisticsTruncateLength(),
+                        props.getPageWriteChecksumEnabled());
+                opened.start();
+                file = opened;
+                openRowGroup();
             } catch (IOException | RuntimeException e) {
-                file.abort();
+                if (opened != null) {
+                    opened.abort();
+                }
+                output.closeQuietly();
+                codecs.release();
                 throw e;
             }
-            openRowGroup();
+            OPEN.incrementAndGet();
+        }
+
+        /** The row group's size: the configured one, or this writer's share of the heap if that is less. */
+        private long rowGroupLimit() {
+            long share = (long) (MEMORY_POOL_RATIO * Runtime.getRuntime().maxMemory() / Math.max(1, OPEN.get()));
+            return Math.min(rowGroupBytes, share);
         }
 
         private static final int BOOLEAN = 0;
@@ -353,11 +382,12 @@ public class ResultParquetFormat extends ParquetFileFormat {
         private void checkRowGroupSize() throws IOException {
             long buffered = columns.getBufferedSize();
             long perRow = Math.max(1, buffered / rows);
-            if (rows >= props.getRowGroupRowCountLimit() || buffered > nextRowGroupBytes - 2 * perRow) {
+            long limit = Math.min(nextRowGroupBytes, rowGroupLimit());
+            if (rows >= props.getRowGroupRowCountLimit() || buffered > limit - 2 * perRow) {
                 flushRowGroup();
                 openRowGroup();
             } else {
-                long halfway = (rows + nextRowGroupBytes / perRow) / 2;
+                long halfway = (rows + limit / perRow) / 2;
                 nextSizeCheck = Math.min(Math.max(props.getMinRowCountForPageSizeCheck(), halfway),
                         rows + props.getMaxRowCountForPageSizeCheck());
                 nextSizeCheck = Math.min(nextSizeCheck, props.getRowGroupRowCountLimit());
@@ -386,13 +416,14 @@ public class ResultParquetFormat extends ParquetFileFormat {
                 return;
             }
             closed = true;
+            OPEN.decrementAndGet();
+            if (failed) { // abandoned, not flushed: the task's files are deleted by Spark's commit protocol
+                file.abort();
+                output.closeQuietly();
+                codecs.release();
+                return;
+            }
             try {
-                if (failed) {
-                    columns.close();
-                    pages.close();
-                    file.abort();
-                    return;
-                }
                 flushRowGroup();
                 Map<String, String> footer = new HashMap<>(metadata);
                 footer.putAll(support.finalizeWrite().getExtraMetaData());
@@ -402,9 +433,11 @@ public class ResultParquetFormat extends ParquetFileFormat {
                 file.end(footer);
             } catch (IOException e) {
                 file.abort();
+                output.closeQuietly();
                 throw new java.io.UncheckedIOException("closing " + path, e);
             } catch (RuntimeException e) {
                 file.abort();
+                output.closeQuietly();
                 throw e;
             } finally {
                 try {
@@ -420,6 +453,56 @@ public class ResultParquetFormat extends ParquetFileFormat {
         @Override
         public String path() {
             return path;
+        }
+    }
+
+    /**
+     * An output file that keeps the stream it opens: parquet-mr's {@code abort} only marks its
+     * writer, and closing an aborted writer leaves the stream open.
+     */
+    private static final class TrackedOutputFile implements org.apache.parquet.io.OutputFile {
+        private final org.apache.parquet.io.OutputFile file;
+        private org.apache.parquet.io.PositionOutputStream stream;
+
+        TrackedOutputFile(org.apache.parquet.io.OutputFile file) {
+            this.file = file;
+        }
+
+        @Override
+        public org.apache.parquet.io.PositionOutputStream create(long blockSizeHint) throws IOException {
+            stream = file.create(blockSizeHint);
+            return stream;
+        }
+
+        @Override
+        public org.apache.parquet.io.PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+            stream = file.createOrOverwrite(blockSizeHint);
+            return stream;
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+            return file.supportsBlockSize();
+        }
+
+        @Override
+        public long defaultBlockSize() {
+            return file.defaultBlockSize();
+        }
+
+        @Override
+        public String getPath() {
+            return file.getPath();
+        }
+
+        void closeQuietly() {
+            if (stream != null) {
+                try {
+                    stream.close();
+                } catch (IOException | RuntimeException e) {
+                    // abandoning a file that failed: nothing more to say than the failure itself
+                }
+            }
         }
     }
 }

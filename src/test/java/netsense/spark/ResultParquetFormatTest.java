@@ -129,6 +129,14 @@ class ResultParquetFormatTest extends SparkTestBase {
             assertFalse(new ResultParquetFormat().prepareWrite(spark, j, none, other)
                     instanceof ResultParquetFormat.Factory, other.simpleString());
         }
+        Job perColumn = Job.getInstance(spark.sparkContext().hadoopConfiguration());
+        perColumn.getConfiguration().set("parquet.column.statistics.enabled#tag", "false");
+        assertFalse(new ResultParquetFormat().prepareWrite(spark, perColumn, none, RESULTS)
+                instanceof ResultParquetFormat.Factory, "a per-column setting besides the dictionary's: Spark's writer");
+        Job dictionary = Job.getInstance(spark.sparkContext().hadoopConfiguration());
+        dictionary.getConfiguration().set("parquet.enable.dictionary#tag", "false");
+        assertTrue(new ResultParquetFormat().prepareWrite(spark, dictionary, none, RESULTS)
+                instanceof ResultParquetFormat.Factory, "the dictionary's per column: the column writer");
         Job legacy = Job.getInstance(spark.sparkContext().hadoopConfiguration());
         spark.conf().set("spark.sql.parquet.writeLegacyFormat", "true");
         try {
