@@ -61,9 +61,9 @@ final class GlobalPass {
 
     /**
      * Writes the sample's rows, in the sample's (hash) order, as one Parquet file under
-     * {@code path} (by the driver: {@link DriverParquet}); returns how many.
+     * {@code path} (by the driver: {@link DriverParquet}).
      */
-    static int writeSample(SparkSession spark, BottomKSample sample, StructType projected, int carried,
+    static void writeSample(SparkSession spark, BottomKSample sample, StructType projected, int carried,
                            StructType gradientSchema, boolean allOutputs, int n1, String path)
             throws java.io.IOException {
         StructType schema = sampleSchema(projected, carried, gradientSchema);
@@ -71,6 +71,5 @@ final class GlobalPass {
         int outputs = rows.isEmpty() ? 1 : rows.get(0).outputs().length;
         List<InternalRow> compact = InternalRows.sampleRows(rows, schema, carried, allOutputs ? outputs : 1, n1);
         DriverParquet.write(spark, schema, compact, path);
-        return rows.size();
     }
 }

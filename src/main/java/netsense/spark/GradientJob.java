@@ -404,21 +404,16 @@ public final class GradientJob {
                     counts.deltas());
             global = GlobalPass.figures(options.global(), plan.inputBounds(), plan.groupCol(), counts,
                     counts.sample() == null ? null : counts.sample().rows().size());
-            JobTally tallied = counts;
-            List<String> dimensionNames = names;
-            List<String> skippedFiles = skipped;
-            SummaryJson.Vectors summaries = vectors;
-            SummaryJson.Global figures = global;
             // the report renders on another thread while the driver writes sample/ and rejected/ —
             // after phase 2, when there is one: the report tells the run's time
             java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>> render = () -> {
                 ReportHtml.Run facts = new ReportHtml.Run(net.shape(),
                         java.util.Arrays.stream(net.activations()).map(a -> a.id()).toList(), outputIndex,
-                        net.parameterCount(), counted, tallied.rejectedByKind(), options.mode().id(),
+                        net.parameterCount(), counted, counts.rejectedByKind(), options.mode().id(),
                         (System.nanoTime() - start) / 1e9, spark.sparkContext().master(), spark.version(),
                         options.input(), output.toString());
-                return java.util.concurrent.CompletableFuture.supplyAsync(() -> ReportHtml.render(facts, summaries,
-                        dimensionNames, skippedFiles, figures, tallied.sample()));
+                return java.util.concurrent.CompletableFuture.supplyAsync(() -> ReportHtml.render(facts, vectors,
+                        names, skipped, global, counts.sample()));
             };
             boolean phase2 = options.mode() == Mode.PERMISSIVE && counts.rejected() > 0;
             report = phase2 ? null : render.get();

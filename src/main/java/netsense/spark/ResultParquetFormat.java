@@ -75,15 +75,7 @@ public class ResultParquetFormat extends ParquetFileFormat {
     /** Whether rows of {@code schema} go through the column writer (else through Spark's). */
     static boolean supports(StructType schema) {
         for (StructField f : schema.fields()) {
-            DataType t = f.dataType();
-            if (t instanceof ArrayType a) {
-                if (a.containsNull() || !(a.elementType() == DataTypes.DoubleType
-                        || a.elementType() == DataTypes.FloatType)) {
-                    return false;
-                }
-            } else if (!(t == DataTypes.BooleanType || t == DataTypes.ByteType || t == DataTypes.ShortType
-                    || t == DataTypes.IntegerType || t == DataTypes.LongType || t == DataTypes.FloatType
-                    || t == DataTypes.DoubleType || t == DataTypes.StringType || t == DataTypes.BinaryType)) {
+            if (ColumnRowWriter.kindOf(f.dataType()) < 0) {
                 return false;
             }
         }
@@ -145,7 +137,6 @@ public class ResultParquetFormat extends ParquetFileFormat {
                 new java.util.concurrent.atomic.AtomicInteger();
         private static final double MEMORY_POOL_RATIO = 0.95;
         private final String path;
-        private final StructType schema;
         private final MessageType parquetSchema;
         private final Map<String, String> metadata = new HashMap<>();
         private final WriteSupport<InternalRow> support;
@@ -168,7 +159,6 @@ public class ResultParquetFormat extends ParquetFileFormat {
 
         ColumnRowWriter(String path, StructType schema, Configuration conf) throws IOException {
             this.path = path;
-            this.schema = schema;
             support = new ParquetWriteSupport();
             WriteSupport.WriteContext context = support.init(conf); // Spark's schema conversion and footer keys
             parquetSchema = context.getSchema();
@@ -264,9 +254,11 @@ public class ResultParquetFormat extends ParquetFileFormat {
         private static final int BYTE = 9;
         private static final int SHORT = 10;
 
-        private static int kindOf(DataType t) {
+        /** How the column writer writes a value of type t, or −1 when it does not (Spark's writer does). */
+        static int kindOf(DataType t) {
             if (t instanceof ArrayType a) {
-                return a.elementType() == DataTypes.DoubleType ? DOUBLES : FLOATS;
+                return a.containsNull() ? -1 : a.elementType() == DataTypes.DoubleType ? DOUBLES
+                        : a.elementType() == DataTypes.FloatType ? FLOATS : -1;
             }
             if (t == DataTypes.BooleanType) {
                 return BOOLEAN;
@@ -295,7 +287,7 @@ public class ResultParquetFormat extends ParquetFileFormat {
             if (t == DataTypes.BinaryType) {
                 return BINARY;
             }
-            throw new IllegalArgumentException("not a type of the column writer: " + t);
+            return -1;
         }
 
         private void openRowGroup() {
