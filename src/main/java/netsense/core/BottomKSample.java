@@ -46,7 +46,7 @@ public final class BottomKSample implements Serializable {
     private final int inputWidth;
     private final int vectorWidth;
     private final int outputWidth;
-    private final PriorityQueue<Row> kept; // the largest in the order on top
+    private transient PriorityQueue<Row> kept; // the largest in the order on top
 
     /**
      * An empty sample of up to {@code k} rows (at least 1), each with {@code inputWidth} inputs,
@@ -61,7 +61,11 @@ public final class BottomKSample implements Serializable {
         this.inputWidth = inputWidth;
         this.vectorWidth = vectorWidth;
         this.outputWidth = outputWidth;
-        this.kept = new PriorityQueue<>(Math.min(k, 1 << 16) + 1, new Order().reversed());
+        this.kept = newQueue(k);
+    }
+
+    private static PriorityQueue<Row> newQueue(int k) {
+        return new PriorityQueue<>(Math.min(k, 1 << 16) + 1, ORDER.reversed());
     }
 
     /** The hash that orders rows: {@code KeyedRandom.bits(SALT, key, 0, 0)}, compared unsigned. */
@@ -158,6 +162,59 @@ public final class BottomKSample implements Serializable {
     }
 
     private static final Order ORDER = new Order();
+
+    /**
+     * The rows as a few flat arrays (keys, their doubles, payloads), not as objects of their own:
+     * every task sends its sample to the driver, and an object graph of k rows of four arrays
+     * each cost more to write and read than the rows' numbers (the hash is the key's, redone).
+     */
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        int n = kept.size();
+        int width = inputWidth + vectorWidth + outputWidth;
+        long[] keys = new long[n];
+        double[] values = new double[Math.multiplyExact(n, width)];
+        Serializable[] payloads = null;
+        int r = 0;
+        for (Row row : kept) {
+            keys[r] = row.key();
+            System.arraycopy(row.x(), 0, values, r * width, inputWidth);
+            System.arraycopy(row.vector(), 0, values, r * width + inputWidth, vectorWidth);
+            System.arraycopy(row.outputs(), 0, values, r * width + inputWidth + vectorWidth, outputWidth);
+            if (row.payload() != null) {
+                if (payloads == null) {
+                    payloads = new Serializable[n];
+                }
+                payloads[r] = row.payload();
+            }
+            r++;
+        }
+        out.writeInt(n);
+        out.writeObject(keys);
+        out.writeObject(values);
+        out.writeObject(payloads);
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        int n = in.readInt();
+        long[] keys = (long[]) in.readObject();
+        double[] values = (double[]) in.readObject();
+        Serializable[] payloads = (Serializable[]) in.readObject();
+        int width = inputWidth + vectorWidth + outputWidth;
+        if (n < 0 || n > k || keys.length != n || values.length != (long) n * width
+                || (payloads != null && payloads.length != n)) {
+            throw new java.io.InvalidObjectException("a sample of " + n + " rows does not match its arrays");
+        }
+        kept = newQueue(k);
+        for (int r = 0; r < n; r++) {
+            int at = r * width;
+            kept.add(new Row(keys[r], hash(keys[r]), java.util.Arrays.copyOfRange(values, at, at + inputWidth),
+                    java.util.Arrays.copyOfRange(values, at + inputWidth, at + inputWidth + vectorWidth),
+                    java.util.Arrays.copyOfRange(values, at + inputWidth + vectorWidth, at + width),
+                    payloads == null ? null : payloads[r]));
+        }
+    }
 
     /** Unsigned hash, then key, then the bits of x, vector and outputs. */
     private static final class Order implements Comparator<Row>, Serializable {

@@ -413,11 +413,8 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
     private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
         out.writeInt(numLevels);
-        for (int h = 0; h < numLevels; h++) {
-            out.writeInt(sizes[h]);
-            for (int i = 0; i < sizes[h]; i++) {
-                out.writeDouble(levels[h][i]);
-            }
+        for (int h = 0; h < numLevels; h++) { // each level an array: written and read whole, not item by item
+            out.writeObject(Arrays.copyOf(levels[h], sizes[h]));
         }
     }
 
@@ -429,11 +426,9 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
             if (h > 0) {
                 addLevel();
             }
-            int size = in.readInt();
-            levels[h] = new double[Math.max(16, size)];
-            for (int i = 0; i < size; i++) {
-                levels[h][i] = in.readDouble();
-            }
+            double[] items = (double[]) in.readObject();
+            int size = items.length;
+            levels[h] = Arrays.copyOf(items, Math.max(16, size));
             sizes[h] = size;
             retained += size;
         }

@@ -22,6 +22,22 @@ public final class Format {
         return s.contains("e") ? String.format(Locale.ROOT, "%.2e", v) : s;
     }
 
+    /**
+     * Appends v to the nearest tenth ("123.4"), as {@code %.1f} writes it but for exact ties, which
+     * may round either way: a chart's coordinates, thousands of them, without a Formatter each.
+     * Beyond ±1e15 and for NaN and infinities, {@code %.1f} itself.
+     */
+    public static StringBuilder tenths(StringBuilder out, double v) {
+        if (!(Math.abs(v) < 1e15)) {
+            return out.append(String.format(Locale.ROOT, "%.1f", v));
+        }
+        long t = Math.round(Math.abs(v) * 10);
+        if (v < 0 || Double.doubleToRawLongBits(v) == Long.MIN_VALUE) { // −0.04 and −0.0 as "-0.0"
+            out.append('-');
+        }
+        return out.append(t / 10).append('.').append(t % 10);
+    }
+
     /** 1,234,567. */
     public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);

@@ -191,8 +191,8 @@ final class GlobalCharts {
             for (BottomKSample.Row r : rows) {
                 double cx = pad + (w - pad - 8) * ReportHtml.position(r.x()[i], xlo, xhi);
                 double cy = ht - pad + 10 - (ht - pad - 10) * ReportHtml.position(r.vector()[output * n + i], ylo, yhi);
-                h.append("<circle class=\"dot\" cx=\"").append(String.format(Locale.ROOT, "%.1f", cx))
-                        .append("\" cy=\"").append(String.format(Locale.ROOT, "%.1f", cy)).append("\" r=\"2\"/>");
+                Format.tenths(Format.tenths(h.append("<circle class=\"dot\" cx=\""), cx).append("\" cy=\""), cy)
+                        .append("\" r=\"2\"/>");
             }
             h.append("\n<text class=\"axis\" x=\"").append(pad).append("\" y=\"").append(ht - 6).append("\">")
                     .append(Format.sig3(xlo)).append("</text><text class=\"axis end\" x=\"").append(w - 8)

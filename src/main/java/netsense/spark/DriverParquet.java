@@ -39,11 +39,24 @@ final class DriverParquet {
      */
     static void write(SparkSession spark, StructType schema, Iterable<InternalRow> rows, String dir)
             throws IOException {
-        Configuration conf = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().newHadoopConf();
+        write(spark, schema, rows, dir, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #write(SparkSession, StructType, Iterable, String)}, with the write's options (as
+     * {@code DataFrameWriter.options} takes them: the Parquet options and Hadoop settings such as
+     * {@code parquet.enable.dictionary#column}).
+     */
+    static void write(SparkSession spark, StructType schema, Iterable<InternalRow> rows, String dir,
+                      java.util.Map<String, String> options) throws IOException {
+        scala.collection.immutable.Map<String, String> scalaOptions = scala.collection.immutable.Map$.MODULE$.from(
+                scala.jdk.javaapi.CollectionConverters.asScala(options));
+        // as a write command gives them: the options on top of the session's Hadoop settings
+        Configuration conf = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState()
+                .newHadoopConfWithOptions(scalaOptions);
         Job job = Job.getInstance(conf);
         // the job's result format: rows of the sample's shape go through the column writer its tasks use
-        OutputWriterFactory factory = new ResultParquetFormat().prepareWrite(spark, job,
-                scala.collection.immutable.Map$.MODULE$.<String, String>empty(), schema);
+        OutputWriterFactory factory = new ResultParquetFormat().prepareWrite(spark, job, scalaOptions, schema);
         TaskAttemptContext task = new TaskAttemptContextImpl(job.getConfiguration(),
                 new TaskAttemptID(new TaskID(new JobID("netsense", 0), TaskType.MAP, 0), 0));
         Path folder = new Path(dir);

@@ -70,6 +70,7 @@ final class GlobalPass {
         List<BottomKSample.Row> rows = sample.rows();
         int outputs = rows.isEmpty() ? 1 : rows.get(0).outputs().length;
         List<InternalRow> compact = InternalRows.sampleRows(rows, schema, carried, allOutputs ? outputs : 1, n1);
-        DriverParquet.write(spark, schema, compact, path);
+        // the numbers plainly encoded, as in gradients/: a dictionary of distinct doubles only costs
+        DriverParquet.write(spark, schema, compact, path, GradientJob.plainEncoded(schema, carried));
     }
 }

@@ -154,8 +154,8 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
                     kept[g++] = kept[r];
                 }
             }
-            java.util.function.IntFunction<InternalRow> payload = !payloads ? null
-                    : fixed != null ? fixed::row : r -> kept[r];
+            java.util.function.IntFunction<byte[]> payload = !payloads ? null
+                    : fixed != null ? r -> InternalRows.payloadOf(fixed.row(r)) : r -> InternalRows.payloadOf(kept[r]);
             local.addBlock(engine.outputs(), engine.vectors(), engine.norms(), engine.deltas(), engine.inputs(),
                     engine.keys(), groupKeys, payload, good);
             return good;

@@ -49,7 +49,7 @@ final class InternalRows {
      * The rows of {@code sample/} in Spark's compact form, for {@code schema} = {@code [carried...,
      * features array<double>, output, vector]} (output a double, or an array of J; the vector an
      * array of n1 doubles or floats, or J of them): the carried columns from each row's payload
-     * (a compact row of them; null without carried columns), x, the outputs and the vectors.
+     * ({@link #payloadOf}; null without carried columns), x, the outputs and the vectors.
      */
     static java.util.List<InternalRow> sampleRows(java.util.List<netsense.core.BottomKSample.Row> rows,
                                                   StructType schema, int carried, int outputs, int n1) {
@@ -67,7 +67,7 @@ final class InternalRows {
         java.util.List<InternalRow> out = new java.util.ArrayList<>(rows.size());
         for (netsense.core.BottomKSample.Row r : rows) {
             Object[] values = new Object[carried + 3];
-            InternalRow payload = (InternalRow) r.payload();
+            InternalRow payload = payloadRow((byte[]) r.payload(), carried);
             for (int c = 0; c < carried; c++) {
                 values[c] = payload.isNullAt(c) ? null : payload.get(c, types[c]);
             }
@@ -88,6 +88,22 @@ final class InternalRows {
             out.add(compact.apply(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values)).copy());
         }
         return out;
+    }
+
+    /**
+     * A sample row's payload: the bytes of the compact row of its carried columns. Bytes, not the
+     * row: every task sends its sample to the driver, and a byte array is written and read whole
+     * where a row object goes through Java serialization's per-object path.
+     */
+    static byte[] payloadOf(InternalRow carried) {
+        return ((UnsafeRow) carried).getBytes(); // a copied row's own array: no copy
+    }
+
+    /** The compact row of {@code fields} columns whose bytes {@link #payloadOf} gave. */
+    static UnsafeRow payloadRow(byte[] payload, int fields) {
+        UnsafeRow row = new UnsafeRow(fields);
+        row.pointTo(payload, payload.length);
+        return row;
     }
 
     private static ArrayData vectorData(double[] v, int off, int n, boolean floats) {

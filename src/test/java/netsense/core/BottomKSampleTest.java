@@ -3,6 +3,7 @@ package netsense.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -136,6 +137,63 @@ class BottomKSampleTest {
         }
         // the smallest-hash key's ten rows come first, ordered by x
         assertEquals(0.0 + a.get(0).key(), a.get(0).x()[0]);
+    }
+
+    /**
+     * A task sends its sample to the driver: serialized, it is the rows' numbers and little more
+     * (not an object graph of four arrays a row), and it comes back the same rows — with and
+     * without payloads, full and partly full.
+     */
+    @Test
+    void serializesAsItsNumbers() throws Exception {
+        Random rnd = new Random(5);
+        int n = 16;
+        int rows = 5000;
+        long[] keys = new long[rows];
+        double[] x = new double[rows * n];
+        double[] v = new double[rows * n];
+        double[] y = new double[rows];
+        Long[] ids = new Long[rows];
+        for (int r = 0; r < rows; r++) {
+            keys[r] = rnd.nextLong();
+            ids[r] = keys[r];
+            y[r] = rnd.nextGaussian();
+            for (int i = 0; i < n; i++) {
+                x[r * n + i] = rnd.nextGaussian();
+                v[r * n + i] = rnd.nextGaussian();
+            }
+        }
+        for (int k : new int[] {2000, 9000}) {
+            for (boolean payloads : new boolean[] {false, true}) {
+                BottomKSample s = new BottomKSample(k, n, n, 1);
+                s.addBlock(keys, 0, x, 0, v, 0, y, 0, rows, payloads ? ids : null, 0);
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                    out.writeObject(s);
+                }
+                int held = Math.min(k, rows);
+                long numbers = (long) held * 8 * (1 + n + n + 1);
+                if (!payloads) {
+                    assertTrue(bytes.size() < numbers + 2048, bytes.size() + " bytes for " + numbers + " of numbers");
+                }
+                BottomKSample back = GroupedSummariesTest.roundTrip(s);
+                List<BottomKSample.Row> want = s.rows();
+                List<BottomKSample.Row> got = back.rows();
+                assertEquals(held, got.size());
+                assertEquals(k, back.capacity());
+                for (int j = 0; j < held; j++) {
+                    assertEquals(want.get(j).key(), got.get(j).key());
+                    assertEquals(want.get(j).hash(), got.get(j).hash());
+                    assertArrayEquals(want.get(j).x(), got.get(j).x());
+                    assertArrayEquals(want.get(j).vector(), got.get(j).vector());
+                    assertArrayEquals(want.get(j).outputs(), got.get(j).outputs());
+                    assertEquals(payloads ? want.get(j).key() : null, got.get(j).payload());
+                }
+                // what comes back still samples: bounded by k when full, growing when not
+                back.addBlock(new long[] {keys[0]}, 0, x, 0, v, 0, y, 0, 1, null, 0);
+                assertEquals(Math.min(k, held + 1), back.size());
+            }
+        }
     }
 
     @Test

@@ -88,6 +88,51 @@ class DriverParquetTest extends SparkTestBase {
         assertEquals(3, spark.read().parquet(tmp.resolve("zstd").toString()).count());
     }
 
+    /**
+     * The write's options reach the writer as a Spark write's do: dictionary encoding off for the
+     * numbers (GradientJob.plainEncoded) and on, by default, for the rest — column by column the
+     * same encodings as Spark's write of the same rows with the same options.
+     */
+    @Test
+    void theWritesOptionsAreHonoured() throws IOException {
+        List<Row> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) { // few distinct values: a dictionary where one is allowed
+            many.add(rows().get(i % 3));
+        }
+        java.util.Map<String, String> plain = GradientJob.plainEncoded(SCHEMA, 3);
+        DriverParquet.write(spark, SCHEMA, internal(many), tmp.resolve("plain").toString(), plain);
+        spark.createDataFrame(many, SCHEMA).coalesce(1).write().options(plain)
+                .parquet(tmp.resolve("plain-spark").toString());
+        List<String> ours = encodings("plain");
+        assertEquals(encodings("plain-spark"), ours);
+        for (String column : ours) {
+            boolean dictionary = column.contains("DICTIONARY");
+            boolean number = column.startsWith("[features") || column.startsWith("[output")
+                    || column.startsWith("[gradient");
+            assertEquals(!number, dictionary, column);
+        }
+        assertEquals(300, spark.read().parquet(tmp.resolve("plain").toString()).count());
+    }
+
+    /** Each column chunk's path and encodings, of the folder's one data file. */
+    private List<String> encodings(String dir) throws IOException {
+        java.nio.file.Path file;
+        try (Stream<java.nio.file.Path> files = Files.list(tmp.resolve(dir))) {
+            file = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toString()),
+                        spark.sparkContext().hadoopConfiguration()))) {
+            List<String> out = new java.util.ArrayList<>();
+            for (var block : reader.getFooter().getBlocks()) {
+                for (var c : block.getColumns()) {
+                    out.add(c.getPath() + " " + new java.util.TreeSet<>(c.getEncodings()));
+                }
+            }
+            return out;
+        }
+    }
+
     @Test
     void anExistingFolderIsRefused() throws IOException {
         Files.createDirectories(tmp.resolve("there"));
