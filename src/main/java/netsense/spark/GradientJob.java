@@ -346,6 +346,9 @@ public final class GradientJob {
             MethodOptions methodOptions = options.method();
             netsense.core.ColumnMoments moments = null;
             if (methodOptions.needsInputMoments()) {
+                if (plan.warmup() != null) {
+                    plan.warmup().close(); // phase 0's tasks take the cores
+                }
                 LOG.info("phase 0: the input's column means and spreads ({})", methodOptions.method().id());
                 moments = InputMomentsPass.of(internal, passLayout.features(), n1);
             }
@@ -362,9 +365,6 @@ public final class GradientJob {
                     options.allOutputs());
             GradientPass gradientPass = new GradientPass(shared, options.kernels(), settings, passLayout, gradientSchema,
                     tally);
-            if (plan.warmup() != null) {
-                plan.warmup().close(); // the pass's tasks take the cores from here
-            }
             int requestedSample = options.global().sampleRows();
             int sampleCap = JobTally.sampleRows(requestedSample, n1, method.outputsPerRow(net.outputWidth()));
             if (requestedSample > 0 && sampleCap < requestedSample) {

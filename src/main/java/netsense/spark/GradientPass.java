@@ -64,6 +64,7 @@ final class GradientPass implements FlatMapFunction<Iterator<InternalRow>, Inter
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+        KernelWarmup.passStarted();
         if (LOGGED.compareAndSet(false, true)) {
             LOG.info("kernel in this JVM: {}", GradientKernel.backend());
         }

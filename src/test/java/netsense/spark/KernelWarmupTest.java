@@ -30,6 +30,18 @@ class KernelWarmupTest {
         }
     }
 
+    /** The first task of a pass in this JVM stops it: from then the tasks take the cores. */
+    @Test
+    void stopsWhenAPassStarts() throws InterruptedException {
+        KernelWarmup w = KernelWarmup.startIfLocal("local[2]", NET, BlockKernel.Precision.FLOAT64, 256,
+                JobTally.Extras.NONE);
+        Thread.sleep(200);
+        assertTrue(!w.awaitEnd(1), "it ran on its own for a while");
+        KernelWarmup.passStarted();
+        assertTrue(w.awaitEnd(2_000), "still running after a pass started");
+        assertTrue(w.blocks() > 0, "blocks run: " + w.blocks());
+    }
+
     /** Asked to stop, it stops at once. */
     @Test
     void stopsWhenClosed() throws InterruptedException {
