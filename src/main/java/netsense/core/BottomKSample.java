@@ -26,7 +26,7 @@ import java.util.PriorityQueue;
  * <p>Zero / add / merge: a new sample is empty; {@link #addBlock} and {@link #merge} mutate it.
  */
 public final class BottomKSample implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L; // 2: rows as flat arrays
 
     /** {@code --sample-rows} by default. */
     public static final int DEFAULT_ROWS = 2000;

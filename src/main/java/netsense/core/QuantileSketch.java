@@ -21,7 +21,7 @@ import java.util.Arrays;
  * <p>−0.0 is kept as +0.0. Values must not be NaN. Serializable compactly (only the items held).
  */
 final class QuantileSketch implements GradientSummary.Distribution, Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L; // 2: each level an array
     private static final int MIN_LEVEL_CAPACITY = 8;
     /**
      * Level 0 (unsorted items of weight 1) holds at least this many before it is compacted: its
@@ -428,7 +428,7 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
             }
             double[] items = (double[]) in.readObject();
             int size = items.length;
-            levels[h] = Arrays.copyOf(items, Math.max(16, size));
+            levels[h] = size >= 16 ? items : Arrays.copyOf(items, 16);
             sizes[h] = size;
             retained += size;
         }

@@ -25,10 +25,11 @@ public final class Format {
     /**
      * Appends v to the nearest tenth ("123.4"), as {@code %.1f} writes it but for exact ties, which
      * may round either way: a chart's coordinates, thousands of them, without a Formatter each.
-     * Beyond ±1e15 and for NaN and infinities, {@code %.1f} itself.
+     * From ±1e9 (where v·10 rounds off more of v than a tie's width) and for NaN and
+     * infinities, {@code %.1f} itself.
      */
     public static StringBuilder tenths(StringBuilder out, double v) {
-        if (!(Math.abs(v) < 1e15)) {
+        if (!(Math.abs(v) < 1e9)) {
             return out.append(String.format(Locale.ROOT, "%.1f", v));
         }
         long t = Math.round(Math.abs(v) * 10);

@@ -67,7 +67,7 @@ final class InternalRows {
         java.util.List<InternalRow> out = new java.util.ArrayList<>(rows.size());
         for (netsense.core.BottomKSample.Row r : rows) {
             Object[] values = new Object[carried + 3];
-            InternalRow payload = payloadRow((byte[]) r.payload(), carried);
+            InternalRow payload = carried == 0 ? null : payloadRow((byte[]) r.payload(), carried);
             for (int c = 0; c < carried; c++) {
                 values[c] = payload.isNullAt(c) ? null : payload.get(c, types[c]);
             }
@@ -96,7 +96,9 @@ final class InternalRows {
      * where a row object goes through Java serialization's per-object path.
      */
     static byte[] payloadOf(InternalRow carried) {
-        return ((UnsafeRow) carried).getBytes(); // a copied row's own array: no copy
+        // a copied row (UnsafeRow.copy) owns an array of its exact size, which getBytes hands out as is;
+        // a row pointing into a reused buffer would be copied
+        return ((UnsafeRow) carried).getBytes();
     }
 
     /** The compact row of {@code fields} columns whose bytes {@link #payloadOf} gave. */

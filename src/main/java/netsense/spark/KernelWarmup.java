@@ -44,12 +44,21 @@ final class KernelWarmup implements AutoCloseable {
     /** Of every this many blocks, one is of the job's size. */
     private static final int FULL_EVERY = 4;
 
-    /** Set when a pass's task starts in this JVM: from then on the tasks take the cores. */
-    private static volatile boolean passStarted;
+    /**
+     * Counts the pass tasks started in this JVM: a warm-up stops once it changes, whichever job's
+     * task it was (from then on tasks take the cores). A count, not a flag a new warm-up would
+     * clear: jobs may run side by side in one JVM.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong PASS_TASKS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Why a warm-up ended. */
+    enum End { RUNNING, COMPILED, PASS_STARTED, CLOSED, TIME, FAILED }
 
     private final Thread thread;
+    private final long tasksAtStart = PASS_TASKS.get();
     private volatile boolean stop;
     private volatile long blocksRun;
+    private volatile End end = End.RUNNING;
 
     private KernelWarmup(Network net, BlockKernel.Precision precision, int rows, JobTally.Extras extras) {
         thread = new Thread(() -> run(net, precision, rows, extras), "netsense kernel warm-up");
@@ -63,7 +72,6 @@ final class KernelWarmup implements AutoCloseable {
         if (!(master.equals("local") || master.startsWith("local["))) {
             return null;
         }
-        passStarted = false;
         KernelWarmup w = new KernelWarmup(net, precision, blockRows, extras);
         w.thread.start();
         return w;
@@ -71,7 +79,7 @@ final class KernelWarmup implements AutoCloseable {
 
     /** A pass's task has started in this JVM: a warm-up running here stops. */
     static void passStarted() {
-        passStarted = true;
+        PASS_TASKS.incrementAndGet();
     }
 
     private void run(Network net, BlockKernel.Precision precision, int rows, JobTally.Extras extras) {
@@ -91,7 +99,16 @@ final class KernelWarmup implements AutoCloseable {
             // the statistics and sample of every run; not the bootstrap's replicates or the groups,
             // which can hold hundreds of megabytes and would only be thrown away
             JobTally.Extras light = new JobTally.Extras(0, extras.seed(), false, extras.maxGroups(), extras.sampleRows());
-            while (!stop && !passStarted && System.nanoTime() - start < MAX_NANOS) {
+            End why = End.TIME;
+            while (System.nanoTime() - start < MAX_NANOS) {
+                if (stop) {
+                    why = End.CLOSED;
+                    break;
+                }
+                if (PASS_TASKS.get() != tasksAtStart) {
+                    why = End.PASS_STARTED;
+                    break;
+                }
                 if (blocks % 1024 == 0) {
                     tally = new JobTally(n1, 1, false, -1, light); // bounded: a fresh sample now and then
                 }
@@ -120,14 +137,23 @@ final class KernelWarmup implements AutoCloseable {
                     windowBest = Double.MAX_VALUE;
                     windowStart = t;
                     if (idle >= 2) {
+                        why = End.COMPILED;
                         break;
                     }
                 }
             }
-            LOG.debug("warm-up: {} blocks in {} ms", blocks, (System.nanoTime() - start) / 1_000_000);
+            made.batch.close();
+            end = why;
+            LOG.debug("warm-up: {} blocks in {} ms, ended: {}", blocks, (System.nanoTime() - start) / 1_000_000, why);
         } catch (RuntimeException | Error e) { // no warm-up, no harm
+            end = End.FAILED;
             LOG.debug("warm-up stopped: {}", e.toString());
         }
+    }
+
+    /** Why it ended, or RUNNING. */
+    End end() {
+        return end;
     }
 
     /**

@@ -189,9 +189,21 @@ class BottomKSampleTest {
                     assertArrayEquals(want.get(j).outputs(), got.get(j).outputs());
                     assertEquals(payloads ? want.get(j).key() : null, got.get(j).payload());
                 }
-                // what comes back still samples: bounded by k when full, growing when not
-                back.addBlock(new long[] {keys[0]}, 0, x, 0, v, 0, y, 0, 1, null, 0);
-                assertEquals(Math.min(k, held + 1), back.size());
+                // what comes back goes on sampling as the original does: merged with other rows,
+                // the same rows in the same order
+                BottomKSample more = new BottomKSample(k, n, n, 1);
+                long[] moreKeys = new long[3000];
+                for (int r = 0; r < moreKeys.length; r++) {
+                    moreKeys[r] = rnd.nextLong();
+                }
+                more.addBlock(moreKeys, 0, x, 0, v, 0, y, 0, moreKeys.length, null, 0);
+                List<BottomKSample.Row> a = s.merge(more).rows();
+                List<BottomKSample.Row> b = back.merge(more).rows();
+                assertEquals(a.size(), b.size());
+                for (int j = 0; j < a.size(); j++) {
+                    assertEquals(a.get(j).key(), b.get(j).key());
+                    assertArrayEquals(a.get(j).x(), b.get(j).x());
+                }
             }
         }
     }

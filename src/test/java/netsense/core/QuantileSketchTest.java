@@ -36,6 +36,43 @@ class QuantileSketchTest {
         }
     }
 
+    /**
+     * Sent from a task to the driver, a sketch comes back the same: every quantile and fraction to
+     * the bit, and it goes on taking items and merging as the original does — empty, below k, and
+     * over several levels (one of them empty after a compaction).
+     */
+    @Test
+    void serializedAndReadBackItIsTheSameSketch() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(9);
+        for (int n : new int[] {0, 5, 150, 3000, 200_000}) {
+            QuantileSketch a = new QuantileSketch(200);
+            for (int i = 0; i < n; i++) {
+                a.update(rnd.nextGaussian());
+            }
+            QuantileSketch b = GroupedSummariesTest.roundTrip(a);
+            assertEquals(a.count(), b.count());
+            for (double r = 0; r <= 1.0; r += 0.01) {
+                assertEquals(Double.doubleToLongBits(a.quantile(r)), Double.doubleToLongBits(b.quantile(r)),
+                        n + " items, rank " + r);
+            }
+            double[] more = new double[5000];
+            for (int i = 0; i < more.length; i++) {
+                more[i] = rnd.nextGaussian() * 3;
+            }
+            QuantileSketch other = new QuantileSketch(200);
+            other.update(more, 0, 1, more.length);
+            a.update(more, 0, 1, 777);
+            b.update(more, 0, 1, 777);
+            a.merge(other);
+            b.merge(other);
+            for (double r = 0; r <= 1.0; r += 0.01) {
+                assertEquals(Double.doubleToLongBits(a.quantile(r)), Double.doubleToLongBits(b.quantile(r)),
+                        n + " items and more, rank " + r);
+                assertEquals(a.fractionBelow(r * 4 - 2), b.fractionBelow(r * 4 - 2));
+            }
+        }
+    }
+
     /** Items added a block at a time (with a stride, across many compactions) make the sketch that one at a time makes. */
     @Test
     void blockUpdatesMakeTheSameSketchAsSingleOnes() {

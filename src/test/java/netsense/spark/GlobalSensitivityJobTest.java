@@ -205,6 +205,30 @@ class GlobalSensitivityJobTest extends SparkTestBase {
         assertEquals(499, spark.read().parquet(tmp.resolve("big/sample").toString()).count());
     }
 
+    /** Rows of features alone (no id, nothing carried): the sample holds x, the output and the vector. */
+    @Test
+    void aSampleOfRowsWithNothingCarried() throws Exception {
+        Network net = randomNetwork(5, 3, 4, 1);
+        StructType featuresOnly = new StructType().add("features", DataTypes.createArrayType(DataTypes.DoubleType, true));
+        List<Row> rows = new ArrayList<>();
+        for (Row r : rows(4, 300, 3)) {
+            rows.add(RowFactory.create(r.get(1)));
+        }
+        Path input = parquet("in-bare", rows, featuresOnly, 3);
+        new GradientJob(spark, GradientJob.Options.builder(model("bare-model", net).toString(), input.toString(),
+                tmp.resolve("bare").toString()).global(GlobalOptions.defaults().withSampleRows(25)).build()).execute();
+        assertEquals(25, summary(tmp.resolve("bare")).at("/sample/rows").asInt());
+        var sample = spark.read().parquet(tmp.resolve("bare/sample").toString());
+        assertEquals(List.of("features", "output", "gradient"), List.of(sample.columns()));
+        List<Row> got = sample.collectAsList();
+        assertEquals(25, got.size());
+        var inputs = new java.util.HashSet<>(rows.stream().map(r -> r.get(0)).toList());
+        for (Row r : got) {
+            assertTrue(inputs.contains(r.getList(0)), "a sampled row is an input row: " + r);
+            assertEquals(3, r.getList(2).size());
+        }
+    }
+
     @Test
     void bootstrapIntervalsAreTheSameForAnyPartitioningAndHoldThePointEstimate() throws Exception {
         Network net = randomNetwork(6, 3, 5, 1);

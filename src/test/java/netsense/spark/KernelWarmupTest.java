@@ -1,5 +1,6 @@
 package netsense.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,19 +28,26 @@ class KernelWarmupTest {
                 JobTally.Extras.of(GlobalOptions.defaults()))) {
             assertTrue(w.awaitEnd(KernelWarmup.MAX_NANOS / 1_000_000 + 10_000), "still running");
             assertTrue(w.blocks() > 10, "blocks run: " + w.blocks());
+            // compiled, and stopped because no faster — or, on a machine too slow for that, at the time limit
+            assertTrue(w.end() == KernelWarmup.End.COMPILED || w.end() == KernelWarmup.End.TIME, "ended: " + w.end());
         }
     }
 
-    /** The first task of a pass in this JVM stops it: from then the tasks take the cores. */
+    /**
+     * A pass's first task in this JVM stops it — any job's, and also a warm-up started after
+     * another job's tasks began is not stopped by those.
+     */
     @Test
     void stopsWhenAPassStarts() throws InterruptedException {
-        KernelWarmup w = KernelWarmup.startIfLocal("local[2]", NET, BlockKernel.Precision.FLOAT64, 256,
-                JobTally.Extras.NONE);
-        Thread.sleep(200);
-        assertTrue(!w.awaitEnd(1), "it ran on its own for a while");
-        KernelWarmup.passStarted();
-        assertTrue(w.awaitEnd(2_000), "still running after a pass started");
-        assertTrue(w.blocks() > 0, "blocks run: " + w.blocks());
+        KernelWarmup.passStarted(); // an earlier job's task: no bearing on a warm-up that starts after it
+        try (KernelWarmup w = KernelWarmup.startIfLocal("local[2]", NET, BlockKernel.Precision.FLOAT64, 256,
+                JobTally.Extras.NONE)) {
+            assertTrue(!w.awaitEnd(200), "it runs on its own for a while");
+            KernelWarmup.passStarted();
+            assertTrue(w.awaitEnd(2_000), "still running after a pass started");
+            assertEquals(KernelWarmup.End.PASS_STARTED, w.end());
+            assertTrue(w.blocks() > 0, "blocks run: " + w.blocks());
+        }
     }
 
     /** Asked to stop, it stops at once. */
@@ -49,5 +57,6 @@ class KernelWarmupTest {
                 JobTally.Extras.NONE);
         w.close();
         assertTrue(w.awaitEnd(2_000), "still running after close");
+        assertEquals(KernelWarmup.End.CLOSED, w.end());
     }
 }
