@@ -16,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Unweighted rows (the job's pass) go through loops of one path each: where two paths of a loop
  * merge a vector (a row skipped, a figure not wanted), C2 boxes it, and every operation then
- * allocates an object (VectorMomentsAllocationTest). The weighted loops skip rows of weight 0.
+ * allocates an object (VectorMomentsAllocationTest). The weighted loops (the bootstrap's) skip
+ * rows of weight 0 and may box: adding a row of weight 0 as zeros would change the sums' bits
+ * (a −0.0 sum becomes +0.0), and the figures are to be the scalar loops'.
  */
 final class VectorMoments {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -41,7 +43,7 @@ final class VectorMoments {
             DoubleVector lo = DoubleVector.fromArray(S, min, c);
             DoubleVector hi = DoubleVector.fromArray(S, max, c);
             for (int r = 0; r < rows; r++) {
-                if (weights == null || weights[weightOff + r] != 0) {
+                if (weights[weightOff + r] != 0) {
                     DoubleVector x = DoubleVector.fromArray(S, data, off + r * stride + c);
                     lo = lo.min(x);
                     hi = hi.max(x);
@@ -92,7 +94,7 @@ final class VectorMoments {
             DoubleVector abs = DoubleVector.zero(S);
             DoubleVector squares = DoubleVector.zero(S);
             for (int r = 0; r < rows; r++) {
-                double w = weights == null ? 1.0 : weights[weightOff + r];
+                double w = weights[weightOff + r];
                 if (w == 0) {
                     continue;
                 }
@@ -190,7 +192,7 @@ final class VectorMoments {
             DoubleVector sum = DoubleVector.zero(S);
             DoubleVector squares = DoubleVector.zero(S);
             for (int r = 0; r < rows; r++) {
-                double w = weights == null ? 1.0 : weights[weightOff + r];
+                double w = weights[weightOff + r];
                 if (w != 0) {
                     DoubleVector d = DoubleVector.fromArray(S, data, off + r * stride + c).mul(sc).sub(mid);
                     DoubleVector wd = d.mul(w);

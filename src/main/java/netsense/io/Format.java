@@ -25,8 +25,8 @@ public final class Format {
     /**
      * Appends v to the nearest tenth ("123.4"), as {@code %.1f} writes it but for exact ties, which
      * may round either way: a chart's coordinates, thousands of them, without a Formatter each.
-     * From ±1e9 (where v·10 rounds off more of v than a tie's width) and for NaN and
-     * infinities, {@code %.1f} itself.
+     * From ±1e9 on, where the product v·10 rounds away more of v, and for NaN and infinities,
+     * {@code %.1f} itself.
      */
     public static StringBuilder tenths(StringBuilder out, double v) {
         if (!(Math.abs(v) < 1e9)) {
