@@ -328,7 +328,7 @@ public final class GradientJob {
         List<String> skipped;
         SummaryJson.Vectors vectors;
         SummaryJson.Global global;
-        java.util.concurrent.CompletableFuture<String> report;
+        byte[] summary;
         StructType rejectedSchema;
         MethodPlan method;
         try {
@@ -404,62 +404,60 @@ public final class GradientJob {
                     counts.deltas());
             global = GlobalPass.figures(options.global(), plan.inputBounds(), plan.groupCol(), counts,
                     counts.sample() == null ? null : counts.sample().rows().size());
-            // the report renders on another thread while the driver writes sample/ and rejected/ —
-            // after phase 2, when there is one: the report tells the run's time
-            java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>> render = () -> {
+            SummaryJson.Precision precision =
+                    new SummaryJson.Precision(options.precision().id(), counts.rowsRecomputedFloat64());
+            // renders and writes the report, which tells the run's time: after phase 2 when there is one
+            SideWrites.Write report = () -> {
                 ReportHtml.Run facts = new ReportHtml.Run(net.shape(),
                         java.util.Arrays.stream(net.activations()).map(a -> a.id()).toList(), outputIndex,
                         net.parameterCount(), counted, counts.rejectedByKind(), options.mode().id(),
                         (System.nanoTime() - start) / 1e9, spark.sparkContext().master(), spark.version(),
                         options.input(), output.toString());
-                return java.util.concurrent.CompletableFuture.supplyAsync(() -> ReportHtml.render(facts, vectors,
-                        names, skipped, global, counts.sample()));
+                String html = ReportHtml.render(facts, vectors, names, skipped, global, counts.sample());
+                try (OutputStream out = fs.create(new Path(staging, "report.html"), true)) {
+                    out.write(html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
             };
             boolean phase2 = options.mode() == Mode.PERMISSIVE && counts.rejected() > 0;
-            report = phase2 ? null : render.get();
-            if (counts.sample() != null) {
-                GlobalPass.writeSample(spark, counts.sample(), projected, carried.size(), gradientSchema,
-                        method.allOutputs(), n1, new Path(staging, "sample").toString());
-            }
             rejectedSchema = rejectedSchema(projected, carried.size() + raw);
             String rejectedPath = new Path(staging, "rejected").toString();
-            if (phase2) {
-                boolean results = counts.rejectedByKind().containsKey(RowFault.Kind.NON_FINITE_RESULT.label());
-                LOG.info("phase 2: {} rejected rows → rejected/{}", counts.rejected(),
-                        results ? "" : " (all bad on their face: no gradient computed)");
-                RejectedPass rejectedPass = new RejectedPass(shared, options.kernels(), settings, layout, rejectedSchema,
-                        results);
-                JavaRDD<InternalRow> withRaw = InternalRows.of(rows).toJavaRDD();
-                InternalRows.toDataFrame(spark, withRaw.mapPartitions(rejectedPass).rdd(), rejectedSchema)
-                        .write().parquet(rejectedPath);
-                report = render.get();
-            } else {
-                DriverParquet.write(spark, rejectedSchema, List.of(), rejectedPath);
+            try (SideWrites side = new SideWrites(spark, "netsense-output")) {
+                java.util.concurrent.Future<byte[]> summaryBytes = side.submit(() -> {
+                    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                    SummaryJson.write(out, counted, precision, net, outputIndex, vectors, names, skipped, global);
+                    return out.toByteArray();
+                });
+                if (!phase2) {
+                    side.start(report);
+                }
+                if (counts.sample() != null) {
+                    side.start(() -> GlobalPass.writeSample(spark, counts.sample(), projected, carried.size(),
+                            gradientSchema, method.allOutputs(), n1, new Path(staging, "sample").toString()));
+                }
+                if (phase2) {
+                    boolean results = counts.rejectedByKind().containsKey(RowFault.Kind.NON_FINITE_RESULT.label());
+                    LOG.info("phase 2: {} rejected rows → rejected/{}", counts.rejected(),
+                            results ? "" : " (all bad on their face: no gradient computed)");
+                    RejectedPass rejectedPass = new RejectedPass(shared, options.kernels(), settings, layout,
+                            rejectedSchema, results);
+                    JavaRDD<InternalRow> withRaw = InternalRows.of(rows).toJavaRDD();
+                    InternalRows.toDataFrame(spark, withRaw.mapPartitions(rejectedPass).rdd(), rejectedSchema)
+                            .write().parquet(rejectedPath);
+                    side.start(report);
+                } else {
+                    DriverParquet.write(spark, rejectedSchema, List.of(), rejectedPath);
+                }
+                LOG.info("writing report.html and summary.json");
+                side.awaitAll();
+                summary = summaryBytes.get();
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("awaited already", e); // awaitAll returned: the future is done
             }
         } finally {
             shared.destroy();
         }
 
-        LOG.info("writing report.html and summary.json");
-        String html;
-        try {
-            html = report.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
-        try (OutputStream out = fs.create(new Path(staging, "report.html"), true)) {
-            out.write(html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        SummaryJson.Precision precision =
-                new SummaryJson.Precision(options.precision().id(), counts.rowsRecomputedFloat64());
-        commit.commit(out -> SummaryJson.write(out, counted, precision, net, outputIndex, vectors, names, skipped,
-                global));
+        commit.commit(out -> out.write(summary));
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("done: {} rows, {} ok, {} rejected in {} s", counted.input(), counted.ok(), counted.rejected(),
                 String.format("%.1f", seconds));

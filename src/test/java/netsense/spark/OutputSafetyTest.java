@@ -155,6 +155,37 @@ class OutputSafetyTest extends SparkTestBase {
     }
 
     @Test
+    void aWriteThatFailsBesideOthersLeavesNoOutputAndKeepsThePreviousOne() throws Exception {
+        String out = FaultyFileSystem.uri(tmp.resolve("out"));
+        run(input("first", 300), out, Mode.PERMISSIVE, false);
+        List<String> created = java.util.Collections.synchronizedList(new ArrayList<>());
+        FaultyFileSystem.createHook = path -> {
+            if (path.toString().contains("/sample/part-")) {
+                throw new IOException("injected: cannot create " + path.getName());
+            }
+            if (path.getName().equals("report.html")) {
+                try {
+                    Thread.sleep(300); // still writing when the sample fails
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                created.add(path.getName());
+            }
+        };
+
+        Exception e = assertThrows(Exception.class, () -> run(input("second", 500), out, Mode.PERMISSIVE, true));
+
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage().startsWith("injected: cannot create part-"), cause.getMessage());
+        assertEquals(List.of("report.html"), created, "the report's write was waited for");
+        assertEquals(300, summary(tmp.resolve("out")).at("/rows/input").asLong(), "the previous output is in place");
+        assertEquals(List.of(), leftBeside());
+    }
+
+    @Test
     void summaryJsonIsTheLastFileToAppear() throws Exception {
         List<String> events = new ArrayList<>();
         FaultyFileSystem.renameHook = (fs, from, to) -> {
