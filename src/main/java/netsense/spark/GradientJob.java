@@ -381,10 +381,9 @@ public final class GradientJob {
             // may rerun or run twice successfully — and the counts would then be doubled.
             // TaskRetriesTest checks failed and speculated attempts of this stage against a clean run.
             try {
-                InternalRows.toDataFrame(spark, internal.mapPartitions(gradientPass).rdd(), gradientSchema)
-                        .write().format(ResultParquetFormat.class.getName())
-                        .options(plainEncoded(gradientSchema, carried.size()))
-                        .save(new Path(staging, "gradients").toString());
+                TaskFileWrite.write(spark, internal.mapPartitions(gradientPass), gradientSchema,
+                        new ResultParquetFormat(), plainEncoded(gradientSchema, carried.size()),
+                        new Path(staging, "gradients").toString());
             } catch (Exception e) { // a failed task arrives as a SparkException, which Scala throws unchecked
                 BadRowException bad = BadRowException.findIn(e);
                 if (bad != null) {

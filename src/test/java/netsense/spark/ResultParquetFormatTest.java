@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResultParquetFormatTest extends SparkTestBase {
     /** A result row's shape with carried columns of every type the column writer takes. */
-    private static final StructType RESULTS = new StructType()
+    static final StructType RESULTS = new StructType()
             .add("id", DataTypes.LongType, true)
             .add("tag", DataTypes.StringType, true)
             .add("flag", DataTypes.BooleanType, true)
@@ -46,7 +46,7 @@ class ResultParquetFormatTest extends SparkTestBase {
             .add("floats", DataTypes.createArrayType(DataTypes.FloatType, false), true)
             .add("grad_l1", DataTypes.DoubleType, false);
 
-    private static List<Row> rows(int n) {
+    static List<Row> rows(int n) {
         List<Row> rows = new ArrayList<>();
         java.util.Random rnd = new java.util.Random(3);
         for (int i = 0; i < n; i++) {
@@ -192,7 +192,7 @@ class ResultParquetFormatTest extends SparkTestBase {
     }
 
     /** Each column chunk's path, codec, encodings, value count and statistics, row group by row group. */
-    private static List<String> chunks(ParquetMetadata footer) {
+    static List<String> chunks(ParquetMetadata footer) {
         List<String> out = new ArrayList<>();
         for (BlockMetaData block : footer.getBlocks()) {
             out.add("rows " + block.getRowCount());
@@ -205,7 +205,7 @@ class ResultParquetFormatTest extends SparkTestBase {
     }
 
     /** Rows as text, arrays by their values. */
-    private static List<String> show(List<Row> rows) {
+    static List<String> show(List<Row> rows) {
         List<String> out = new ArrayList<>();
         for (Row r : rows) {
             StringBuilder s = new StringBuilder();
