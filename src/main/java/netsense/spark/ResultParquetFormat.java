@@ -52,7 +52,8 @@ import org.apache.spark.sql.types.StructType;
  * written by Spark's writer unchanged. ResultParquetFormatTest checks both against a plain
  * Spark write, footer and values, and fails on an upgrade that changes what it relies on.
  *
- * <p>Used as {@code df.write().format(ResultParquetFormat.class.getName())}.
+ * <p>The job writes gradients/ with it through {@link TaskFileWrite}; a DataFrame through
+ * {@code df.write().format(ResultParquetFormat.class.getName())}.
  */
 public class ResultParquetFormat extends ParquetFileFormat {
     private static final long serialVersionUID = 1L;
