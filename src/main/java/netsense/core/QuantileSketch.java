@@ -45,8 +45,12 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
     private transient int capacity;        // of all levels together
     private transient int[] levelCapacity; // of each level, for the current number of levels
     private transient double[] promoted;   // scratch of compactions
-    private transient double[] sortedValues; // the sorted view, built on demand
-    private transient long[] sortedCumulative;
+    // the sorted view, built on demand: one immutable object, so that threads that only read the
+    // sketch (the summary and the report, side by side) see it whole or build their own
+    private transient SortedView sorted;
+
+    /** Every retained item, sorted, with the running total of the weights. */
+    private record SortedView(double[] values, long[] cumulative) {}
 
     QuantileSketch(int k) {
         if (k < MIN_LEVEL_CAPACITY) {
@@ -83,7 +87,7 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         if (++retained > capacity) {
             compress();
         }
-        sortedValues = null;
+        sorted = null;
     }
 
     /**
@@ -118,7 +122,7 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
                 compress();
             }
         }
-        sortedValues = null;
+        sorted = null;
     }
 
     /** Adds every item of {@code other}; the result depends on the order of merges, as every KLL's does. */
@@ -146,7 +150,7 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         max = Math.max(max, other.max);
         compactions += other.compactions;
         compress();
-        sortedValues = null;
+        sorted = null;
     }
 
     private void add(int level, double x) {
@@ -347,16 +351,16 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         if (x > max) {
             return 1.0;
         }
-        sortedView();
-        int i = Arrays.binarySearch(sortedValues, x);
+        SortedView view = sortedView();
+        int i = Arrays.binarySearch(view.values(), x);
         if (i < 0) {
             i = -i - 1;
         } else {
-            while (i > 0 && sortedValues[i - 1] == x) {
+            while (i > 0 && view.values()[i - 1] == x) {
                 i--;
             }
         }
-        return i == 0 ? 0.0 : (double) sortedCumulative[i - 1] / n;
+        return i == 0 ? 0.0 : (double) view.cumulative()[i - 1] / n;
     }
 
     @Override
@@ -367,19 +371,20 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         if (!(rank >= 0 && rank <= 1)) {
             throw new IllegalArgumentException("rank must be in [0, 1], got " + rank);
         }
-        sortedView();
+        SortedView view = sortedView();
         long target = Math.max(1, (long) Math.ceil(rank * n));
-        int i = Arrays.binarySearch(sortedCumulative, target);
+        int i = Arrays.binarySearch(view.cumulative(), target);
         if (i < 0) {
             i = -i - 1;
         }
-        return sortedValues[Math.min(i, sortedValues.length - 1)];
+        return view.values()[Math.min(i, view.values().length - 1)];
     }
 
     /** Every item with its weight, sorted, and the running total of the weights. */
-    private void sortedView() {
-        if (sortedValues != null) {
-            return;
+    private SortedView sortedView() {
+        SortedView view = sorted;
+        if (view != null) {
+            return view;
         }
         double[] values = new double[0];
         long[] weights = new long[0];
@@ -406,8 +411,9 @@ final class QuantileSketch implements GradientSummary.Distribution, Serializable
         for (int i = 1; i < weights.length; i++) {
             weights[i] += weights[i - 1];
         }
-        sortedValues = values;
-        sortedCumulative = weights;
+        view = new SortedView(values, weights);
+        sorted = view;
+        return view;
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {

@@ -46,14 +46,14 @@ final class InternalRows {
     }
 
     /**
-     * The rows of {@code sample/} in Spark's compact form, for {@code schema} = {@code [carried...,
+     * The rows of {@code sample/} in Spark's internal form (generic rows: a few thousand, written
+     * once; a compact copy of each would only cost a generated projection's compilation), for {@code schema} = {@code [carried...,
      * features array<double>, output, vector]} (output a double, or an array of J; the vector an
      * array of n1 doubles or floats, or J of them): the carried columns from each row's payload
      * ({@link #payloadOf}; null without carried columns), x, the outputs and the vectors.
      */
     static java.util.List<InternalRow> sampleRows(java.util.List<netsense.core.BottomKSample.Row> rows,
                                                   StructType schema, int carried, int outputs, int n1) {
-        UnsafeProjection compact = UnsafeProjection.create(schema);
         DataType[] types = new DataType[carried];
         for (int c = 0; c < carried; c++) {
             types[c] = schema.fields()[c].dataType();
@@ -85,7 +85,7 @@ final class InternalRows {
                 values[carried + 1] = new org.apache.spark.sql.catalyst.util.GenericArrayData(o);
                 values[carried + 2] = new org.apache.spark.sql.catalyst.util.GenericArrayData(v);
             }
-            out.add(compact.apply(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values)).copy());
+            out.add(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values));
         }
         return out;
     }

@@ -17,7 +17,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Every write started is waited for before {@link #awaitAll} or {@link #close} returns, also
  * when another one failed: a write still running must not go on writing into a staging folder
- * that a failed job is removing. The first failure is thrown, the others added to it.
+ * that a failed job is removing. The first failure is thrown, the others added to it; an
+ * interruption of the wait, once the writes have ended, as an {@code InterruptedIOException}.
  */
 final class SideWrites implements AutoCloseable {
     /** A write that may throw. */
@@ -87,6 +88,9 @@ final class SideWrites implements AutoCloseable {
         pending.clear();
         if (interrupted) {
             Thread.currentThread().interrupt();
+            if (first == null) { // stopped: what comes next (a commit) is not to start
+                throw new java.io.InterruptedIOException("interrupted while the outputs were written");
+            }
         }
         if (first instanceof IOException io) {
             throw io;

@@ -60,8 +60,8 @@ import scala.jdk.javaapi.CollectionConverters;
 final class TaskFileWrite {
     /** The option a write takes for the rows of a file at most (as Spark's writer). */
     static final String MAX_RECORDS_PER_FILE = "maxRecordsPerFile";
-    /** A task's files are named -c000 to -c999 (as Spark's writer). */
-    private static final int MAX_FILES_PER_TASK = 1000;
+    /** A task writes at most this many files, -c000 on (as Spark's writer). */
+    private static final int MAX_FILES_PER_TASK = 1000 * 1000;
 
     private TaskFileWrite() {}
 
@@ -87,8 +87,12 @@ final class TaskFileWrite {
         OutputWriterFactory factory = format.prepareWrite(spark, job, scalaOptions, schema);
         job.getConfiguration().set("spark.sql.sources.writeJobUUID", jobUuid);
         SQLConf conf = session.sessionState().conf();
-        long maxRecords = options.containsKey(MAX_RECORDS_PER_FILE)
-                ? Long.parseLong(options.get(MAX_RECORDS_PER_FILE).trim()) : conf.maxRecordsPerFile();
+        long maxRecords = conf.maxRecordsPerFile();
+        for (Map.Entry<String, String> option : options.entrySet()) { // a write's option names ignore case
+            if (option.getKey().equalsIgnoreCase(MAX_RECORDS_PER_FILE)) {
+                maxRecords = Long.parseLong(option.getValue().trim());
+            }
+        }
         FileCommitProtocol committer = FileCommitProtocol.instantiate(conf.fileCommitProtocolClass(), jobUuid,
                 qualified.toString(), false);
         committer.setupJob(job);

@@ -183,6 +183,8 @@ class OutputSafetyTest extends SparkTestBase {
         assertEquals(List.of("report.html"), created, "the report's write was waited for");
         assertEquals(300, summary(tmp.resolve("out")).at("/rows/input").asLong(), "the previous output is in place");
         assertEquals(List.of(), leftBeside());
+        Thread.sleep(500); // a write still running would make its folder again
+        assertEquals(List.of(), leftBeside(), "nothing written after the job ended");
     }
 
     @Test

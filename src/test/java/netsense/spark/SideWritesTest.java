@@ -55,21 +55,41 @@ class SideWritesTest extends SparkTestBase {
     }
 
     @Test
-    void aFailureThatIsNotAnIoExceptionStaysWhatItIs() {
-        SideWrites side = new SideWrites(spark, "test-write");
-        side.start(() -> {
-            throw new IllegalArgumentException("bad");
-        });
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, side::awaitAll);
-        assertEquals("bad", e.getMessage());
+    void aFailureThatIsNotAnIoExceptionStaysWhatItIs() throws IOException {
+        try (SideWrites side = new SideWrites(spark, "test-write")) {
+            side.start(() -> {
+                throw new IllegalArgumentException("bad");
+            });
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, side::awaitAll);
+            assertEquals("bad", e.getMessage());
+        }
+    }
+
+    @Test
+    void anInterruptedWaitEndsWithTheWritesAndSaysSo() throws Exception {
+        AtomicBoolean ended = new AtomicBoolean();
+        try (SideWrites side = new SideWrites(spark, "test-write")) {
+            side.start(() -> {
+                Thread.sleep(300);
+                ended.set(true);
+            });
+            Thread.currentThread().interrupt();
+            assertThrows(java.io.InterruptedIOException.class, side::awaitAll);
+            assertTrue(ended.get(), "the write had ended");
+            assertTrue(Thread.interrupted(), "the interrupt is kept (and cleared here)");
+        }
     }
 
     @Test
     void theJobsSessionIsActiveOnTheWritesThreads() throws Exception {
+        // the active session is inherited by new threads: without it on this one, only SideWrites sets it
+        SparkSession.clearActiveSession();
         try (SideWrites side = new SideWrites(spark, "test-write")) {
             Future<SparkSession> seen = side.submit(() -> SparkSession.getActiveSession().getOrElse(() -> null));
             side.awaitAll();
             assertSame(spark, seen.get());
+        } finally {
+            SparkSession.setActiveSession(spark);
         }
     }
 }

@@ -130,13 +130,19 @@ class TaskFileWriteTest extends SparkTestBase {
         assertEquals(List.of("_SUCCESS", "part-00000-ID-c000.parquet"), withoutCodec("empty"));
         assertEquals(ResultParquetFormatTest.RESULTS.fieldNames().length,
                 spark.read().parquet(tmp.resolve("empty").toString()).schema().size(), "the schema, no rows");
+
+        JavaRDD<InternalRow> noPartitions = JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD();
+        assertEquals(0, noPartitions.getNumPartitions());
+        ourWrite(noPartitions, OPTIONS, "no-partitions");
+        assertEquals(List.of("_SUCCESS", "part-00000-ID-c000.parquet"), withoutCodec("no-partitions"));
+        assertEquals(0, spark.read().parquet(tmp.resolve("no-partitions").toString()).count());
     }
 
     @Test
     void filesRollOverAtMaxRecordsPerFile() throws IOException {
         JavaRDD<InternalRow> rdd = internal(ResultParquetFormatTest.rows(10), 1);
         Map<String, String> options = new java.util.HashMap<>(OPTIONS);
-        options.put(TaskFileWrite.MAX_RECORDS_PER_FILE, "4");
+        options.put("MaxRecordsPerFile", "4"); // option names ignore case
         sparkWrite(rdd, options, "theirs");
         ourWrite(rdd, options, "ours");
 
