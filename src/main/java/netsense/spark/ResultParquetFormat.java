@@ -175,7 +175,8 @@ public class ResultParquetFormat extends ParquetFileFormat {
                     .withMaxRowCountForPageSizeCheck(ParquetOutputFormat.getMaxRowCountForPageSizeCheck(conf))
                     .withPageValueCountThreshold(ParquetOutputFormat.getValueCountThreshold(conf))
                     .withPageWriteChecksumEnabled(ParquetOutputFormat.getPageWriteChecksumEnabled(conf))
-                    .withStatisticsEnabled(ParquetOutputFormat.getStatisticsEnabled(conf));
+                    .withStatisticsEnabled(ParquetOutputFormat.getStatisticsEnabled(conf))
+                    .withValuesWriterFactory(new PlainNumberWriters()); // the same bytes, without a stream per value
             String columnIndexLength = conf.get(ParquetOutputFormat.COLUMN_INDEX_TRUNCATE_LENGTH);
             if (columnIndexLength != null) {
                 b.withColumnIndexTruncateLength(Integer.parseInt(columnIndexLength.trim()));
