@@ -383,7 +383,8 @@ public final class GradientJob {
             try {
                 TaskFileWrite.write(spark, internal.mapPartitions(gradientPass), gradientSchema,
                         new ResultParquetFormat(), plainEncoded(gradientSchema, carried.size()),
-                        new Path(staging, "gradients").toString());
+                        new Path(staging, "gradients").toString(),
+                        "netsense gradients: " + options.input() + " → " + options.output());
             } catch (Exception e) { // a failed task arrives as a SparkException, which Scala throws unchecked
                 BadRowException bad = BadRowException.findIn(e);
                 if (bad != null) {

@@ -58,6 +58,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * footers, values) and fails on an upgrade that changes either.
  */
 final class TaskFileWrite {
+    private static final String JOB_DESCRIPTION = "spark.job.description";
     /** The option a write takes for the rows of a file at most (as Spark's writer). */
     static final String MAX_RECORDS_PER_FILE = "maxRecordsPerFile";
     /** A task writes at most this many files, -c000 on (as Spark's writer). */
@@ -73,6 +74,15 @@ final class TaskFileWrite {
      */
     static void write(SparkSession spark, JavaRDD<InternalRow> rows, StructType schema, FileFormat format,
                       Map<String, String> options, String dir) throws IOException {
+        write(spark, rows, schema, format, options, dir, null);
+    }
+
+    /**
+     * As {@link #write(SparkSession, JavaRDD, StructType, FileFormat, Map, String)}, the Spark job
+     * described in Spark's UI by {@code description} (not a SQL query there: there is no plan).
+     */
+    static void write(SparkSession spark, JavaRDD<InternalRow> rows, StructType schema, FileFormat format,
+                      Map<String, String> options, String dir, String description) throws IOException {
         org.apache.spark.sql.classic.SparkSession session = (org.apache.spark.sql.classic.SparkSession) spark;
         scala.collection.immutable.Map<String, String> scalaOptions = scala.collection.immutable.Map$.MODULE$.from(
                 CollectionConverters.asScala(options));
@@ -101,9 +111,19 @@ final class TaskFileWrite {
                     : JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(List.of(), 1);
             WriteTask write = new WriteTask(factory, committer, new SerializableConfiguration(job.getConfiguration()),
                     schema, maxRecords, new Date().getTime());
-            // executor-side code reads the session's SQL settings as a Spark SQL job passes them
-            List<FileCommitProtocol.TaskCommitMessage> messages = SQLExecution.withSQLConfPropagated(session,
-                    () -> tasks.mapPartitionsWithIndex(write, false).collect());
+            org.apache.spark.SparkContext sc = spark.sparkContext();
+            String describedAs = sc.getLocalProperty(JOB_DESCRIPTION);
+            if (description != null) {
+                sc.setJobDescription(description);
+            }
+            List<FileCommitProtocol.TaskCommitMessage> messages;
+            try {
+                // executor-side code reads the session's SQL settings as a Spark SQL job passes them
+                messages = SQLExecution.withSQLConfPropagated(session,
+                        () -> tasks.mapPartitionsWithIndex(write, false).collect());
+            } finally {
+                sc.setLocalProperty(JOB_DESCRIPTION, describedAs);
+            }
             messages.forEach(committer::onTaskCommit);
             committer.commitJob(job, CollectionConverters.asScala(messages).toSeq());
         } catch (Throwable e) { // Scala's code throws checked exceptions undeclared: all end the job

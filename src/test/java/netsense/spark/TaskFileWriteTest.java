@@ -115,6 +115,30 @@ class TaskFileWriteTest extends SparkTestBase {
         assertTrue(written.equals(read), "the rows written are the rows read back");
     }
 
+    private static final java.util.Queue<String> DESCRIPTIONS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private static Iterator<InternalRow> recordingTheJobsDescription(Iterator<InternalRow> rows) {
+        DESCRIPTIONS.add(String.valueOf(org.apache.spark.TaskContext.get().getLocalProperty("spark.job.description")));
+        return rows;
+    }
+
+    @Test
+    void theJobIsDescribedAsAskedAndTheDescriptionBeforeComesBack() throws IOException {
+        DESCRIPTIONS.clear();
+        spark.sparkContext().setJobDescription("the caller's");
+        try {
+            TaskFileWrite.write(spark, internal(ResultParquetFormatTest.rows(20), 2)
+                            .mapPartitions(TaskFileWriteTest::recordingTheJobsDescription),
+                    ResultParquetFormatTest.RESULTS, new ResultParquetFormat(), OPTIONS,
+                    tmp.resolve("described").toString(), "netsense gradients: in → out");
+            assertEquals(List.of("netsense gradients: in → out", "netsense gradients: in → out"),
+                    List.copyOf(DESCRIPTIONS));
+            assertEquals("the caller's", spark.sparkContext().getLocalProperty("spark.job.description"));
+        } finally {
+            spark.sparkContext().setJobDescription(null);
+        }
+    }
+
     @Test
     void anEmptyTaskWritesNoFileButTheFirst() throws IOException {
         JavaRDD<InternalRow> rdd = internal(ResultParquetFormatTest.rows(2), 4); // slices: 0, 1, 0, 1 rows
