@@ -13,7 +13,7 @@ from collections import Counter
 
 CATEGORIES = [  # (name, pattern on a frame), first match from the leaf wins
     ("compression (snappy/zstd)", r"snappy|zstd|Snappy|Zstd|compress"),
-    ("Parquet writing", r"org\.apache\.parquet\.(column|hadoop\.(ColumnChunkPageWriteStore|InternalParquetRecordWriter|ParquetFileWriter))|ParquetWriteSupport|ParquetOutputWriter|netsense\.spark\.(ResultParquetFormat|DriverParquet)"),
+    ("Parquet writing", r"org\.apache\.parquet\.(column|hadoop\.(ColumnChunkPageWriteStore|InternalParquetRecordWriter|ParquetFileWriter))|ParquetWriteSupport|ParquetOutputWriter|netsense\.spark\.(ResultParquetFormat|DriverParquet|PlainNumberWriters|TaskFileWrite)"),
     ("Parquet reading", r"VectorizedParquetRecordReader|VectorizedColumnReader|VectorizedRleValuesReader|VectorizedPlainValuesReader|ParquetFileFormat|parquet\.hadoop\.ParquetFileReader|ParquetColumnVector"),
     ("statistics", r"netsense\.core\.(GradientSummary|Moments|VectorMoments|QuantileSketch|DimensionQuantiles|BottomKSample|DeltaSummary|BootstrapSummary|GroupedSummaries)\b"),
     ("kernel", r"netsense\.core\.(GradientKernel|FloatGradientKernel|Vector|Plain|Blas|Activation|Kernel|MatrixProduct|FloatKernels|Attribution|Exp)"),
