@@ -9,7 +9,8 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.values.ValuesWriter;
-import org.apache.parquet.column.values.factory.DefaultValuesWriterFactory;
+import org.apache.parquet.column.values.factory.DefaultV1ValuesWriterFactory;
+import org.apache.parquet.column.values.factory.DefaultV2ValuesWriterFactory;
 import org.apache.parquet.column.values.factory.ValuesWriterFactory;
 import org.apache.parquet.column.values.plain.PlainValuesWriter;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -22,15 +23,20 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * [16,32,32,1] (JFR). PLAIN encoding is the values' little-endian bytes one after the other, so
  * the pages are the same bytes; the buffered size, which decides where pages and row groups
  * end, is the same number. Everything else — dictionaries, fallbacks, other encodings, other
- * types, writer version 2's choices — is parquet-mr's own, unchanged.
+ * types, writer version 2's choices — is parquet-mr's own, unchanged, made for this writer's
+ * settings alone.
  * PlainNumberWritersTest checks bytes and sizes against parquet-mr's plain writer.
  */
 final class PlainNumberWriters implements ValuesWriterFactory {
-    private final DefaultValuesWriterFactory standard = new DefaultValuesWriterFactory();
+    private ValuesWriterFactory standard;
     private int initialBytes;
 
     @Override
     public void initialize(ParquetProperties properties) {
+        // parquet-mr's DefaultValuesWriterFactory hands its properties to factories every writer in
+        // the JVM shares (parquet-java #3497, fixed in 1.18): this writer's own, for its settings only
+        standard = properties.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_1_0
+                ? new DefaultV1ValuesWriterFactory() : new DefaultV2ValuesWriterFactory();
         standard.initialize(properties);
         initialBytes = Math.max(64, properties.getInitialSlabSize());
     }

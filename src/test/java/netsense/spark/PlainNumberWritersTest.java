@@ -83,6 +83,25 @@ class PlainNumberWritersTest {
     }
 
     @Test
+    void eachWriterKeepsItsOwnSettings() {
+        ColumnDescriptor d = SCHEMA.getColumnDescription(new String[] {"d"});
+        PlainNumberWriters plain = new PlainNumberWriters();
+        ParquetProperties.builder().withDictionaryEncoding(false).withValuesWriterFactory(plain).build();
+        PlainNumberWriters dictionary = new PlainNumberWriters();
+        ParquetProperties.builder().withDictionaryEncoding(true).withValuesWriterFactory(dictionary).build();
+        // the second writer's settings, made after the first's, leave the first's alone
+        assertTrue(plain.newValuesWriter(d) instanceof PlainNumberWriters.Writer);
+        assertTrue(dictionary.newValuesWriter(d).getClass().getSimpleName().contains("Fallback"),
+                dictionary.newValuesWriter(d).getClass().getName());
+        ParquetProperties v2 = ParquetProperties.builder().withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+                .withDictionaryEncoding(false).withValuesWriterFactory(new PlainNumberWriters()).build();
+        assertEquals(ParquetProperties.builder().withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+                .withDictionaryEncoding(false).build().newValuesWriter(SCHEMA.getColumnDescription(new String[] {"l"}))
+                .getClass(), v2.newValuesWriter(SCHEMA.getColumnDescription(new String[] {"l"})).getClass(),
+                "writer version 2's own choice for int64 (delta encoding)");
+    }
+
+    @Test
     void everythingElseIsParquetMrsChoice() {
         ParquetProperties props = ParquetProperties.builder().withDictionaryEncoding(false).build();
         for (String column : new String[] {"s", "b"}) {
