@@ -300,6 +300,7 @@ public class ResultParquetFormat extends ParquetFileFormat {
             writers = new ColumnWriter[leaves.size()];
             for (int i = 0; i < writers.length; i++) {
                 writers[i] = columns.getColumnWriter(leaves.get(i));
+                LevelWriters.install(writers[i], leaves.get(i)); // the same bytes, without a slab stream
             }
             nextSizeCheck = Math.min(props.getMinRowCountForPageSizeCheck(), props.getRowGroupRowCountLimit());
         }

@@ -84,6 +84,7 @@ class ResultParquetFormatTest extends SparkTestBase {
         assertEquals(new TreeMap<>(b.getFileMetaData().getKeyValueMetaData()),
                 new TreeMap<>(a.getFileMetaData().getKeyValueMetaData()), "Spark's schema and version keys");
         assertEquals(chunks(b), chunks(a), "per column chunk: codec, encodings, values, statistics");
+        assertEquals(chunkBytes("theirs", b), chunkBytes("ours", a), "per column chunk: its pages, byte for byte");
 
         Dataset<Row> back = spark.read().parquet(ours);
         assertEquals(spark.read().parquet(theirs).schema(), back.schema());
@@ -189,6 +190,23 @@ class ResultParquetFormatTest extends SparkTestBase {
                 new org.apache.hadoop.fs.Path(file.toString()), spark.sparkContext().hadoopConfiguration()))) {
             return reader.getFooter();
         }
+    }
+
+    /** Each column chunk's bytes as stored (page headers, levels, values), row group by row group. */
+    private List<String> chunkBytes(String dir, ParquetMetadata footer) throws IOException {
+        java.nio.file.Path file;
+        try (Stream<java.nio.file.Path> files = Files.list(tmp.resolve(dir))) {
+            file = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        byte[] all = Files.readAllBytes(file);
+        List<String> out = new ArrayList<>();
+        for (BlockMetaData block : footer.getBlocks()) {
+            for (ColumnChunkMetaData c : block.getColumns()) {
+                int from = (int) c.getStartingPos();
+                out.add(c.getPath() + " " + java.util.HexFormat.of().formatHex(all, from, from + (int) c.getTotalSize()));
+            }
+        }
+        return out;
     }
 
     /** Each column chunk's path, codec, encodings, value count and statistics, row group by row group. */
