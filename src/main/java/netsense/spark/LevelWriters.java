@@ -33,6 +33,7 @@ final class LevelWriters {
     private static final Logger LOG = LoggerFactory.getLogger(LevelWriters.class);
     private static final VarHandle REPETITION;
     private static final VarHandle DEFINITION;
+    private static final java.util.concurrent.atomic.AtomicLong INSTALLED = new java.util.concurrent.atomic.AtomicLong();
 
     static {
         VarHandle repetition = null;
@@ -43,7 +44,7 @@ final class LevelWriters {
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(base, MethodHandles.lookup());
             repetition = lookup.findVarHandle(base, "repetitionLevelColumn", ValuesWriter.class);
             definition = lookup.findVarHandle(base, "definitionLevelColumn", ValuesWriter.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             LOG.info("parquet-mr's level writers stay (its column writer has changed: {})", e.toString());
             repetition = null;
             definition = null;
@@ -60,9 +61,16 @@ final class LevelWriters {
         return REPETITION != null;
     }
 
+    /** Level writers put in place in this JVM so far (a test's check that the fast path runs). */
+    static long installed() {
+        return INSTALLED.get();
+    }
+
     /**
      * Puts array writers in place of {@code writer}'s parquet-mr level writers of writer version
-     * 1, before its first value. Returns how many it replaced (0, 1 or 2).
+     * 1. Only for a column writer that has taken no value yet: parquet-mr's writer may hold values
+     * it has not written out (up to seven, or a run of repeats), which the swap would drop.
+     * Returns how many it replaced (0, 1 or 2).
      */
     static int install(ColumnWriter writer, ColumnDescriptor column) {
         if (REPETITION == null || !REPETITION.coordinateTypes().get(0).isInstance(writer)) {
@@ -81,6 +89,7 @@ final class LevelWriters {
         }
         field.set(writer, new Writer(bitWidth));
         current.close();
+        INSTALLED.incrementAndGet();
         return 1;
     }
 

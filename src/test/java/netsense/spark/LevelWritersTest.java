@@ -2,6 +2,7 @@ package netsense.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -59,8 +60,9 @@ class LevelWritersTest {
                         // runs of every length, some long (several varint bytes, several headers)
                         case 1 -> repeated(rnd.nextInt(max + 1), rnd.nextInt(3) == 0 ? rnd.nextInt(1, 3000) : rnd.nextInt(1, 12));
                         // no repeats at all: bit-packed runs past their 63 groups
-                        case 2 -> new int[] {v % (max + 1) == 0 ? max : 0};
-                        case 3 -> new int[] {rnd.nextInt(max + 1)};
+                        case 2 -> new int[] {v % 2 == 0 ? max : 0};
+                        // any int, as parquet-mr takes it: packed and run values masked to the width
+                        case 3 -> new int[] {page % 2 == 0 ? rnd.nextInt(max + 1) : rnd.nextInt()};
                         default -> repeated(max, rnd.nextInt(1, 20)); // a constant (a definition level)
                     };
                     for (int x : run) {
@@ -190,10 +192,16 @@ class LevelWritersTest {
     }
 
     @Test
-    void writerRefusesWidthsItDoesNotPack() {
-        ValuesWriter w = new LevelWriters.Writer(3);
-        w.writeInteger(5);
-        assertEquals(0, w.getBufferedSize(), "a value still buffered, nothing written");
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new LevelWriters.Writer(9));
+    void pagesAreTakenOnceAsParquetMrsAreAndTheWriterRefusesWidthsItDoesNotPack() {
+        ValuesWriter ours = new LevelWriters.Writer(3);
+        RunLengthBitPackingHybridValuesWriter theirs =
+                new RunLengthBitPackingHybridValuesWriter(3, 64, 1 << 20, new HeapByteBufferAllocator());
+        for (ValuesWriter w : List.of(ours, theirs)) {
+            w.writeInteger(5);
+            w.getBytes();
+            assertThrows(IllegalArgumentException.class, w::getBytes, "a page's bytes are taken once");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new LevelWriters.Writer(0));
+        assertThrows(IllegalArgumentException.class, () -> new LevelWriters.Writer(9));
     }
 }

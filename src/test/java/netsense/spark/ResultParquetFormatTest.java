@@ -75,7 +75,9 @@ class ResultParquetFormatTest extends SparkTestBase {
         String theirs = tmp.resolve("theirs").toString();
         // the job's settings: no dictionary for the result columns
         Map<String, String> options = GradientJob.plainEncoded(RESULTS, 8);
+        long levelWriters = LevelWriters.installed();
         frame(rows).write().format(ResultParquetFormat.class.getName()).options(options).save(ours);
+        assertTrue(LevelWriters.installed() > levelWriters, "the column writer's level writers are netsense's");
         frame(rows).write().options(options).parquet(theirs);
 
         ParquetMetadata a = footer("ours");
