@@ -71,7 +71,9 @@ final class InternalRows {
             for (int c = 0; c < carried; c++) {
                 values[c] = payload.isNullAt(c) ? null : payload.get(c, types[c]);
             }
-            values[carried] = new org.apache.spark.sql.catalyst.util.GenericArrayData(r.x());
+            // Spark's compact arrays, as the pass's rows hold: the column writer that wrote those, compiled
+            // for them, then writes these too without a deoptimisation and a recompilation
+            values[carried] = UnsafeArrayData.fromPrimitiveArray(r.x());
             if (outputs == 1) {
                 values[carried + 1] = r.outputs()[0] + 0.0;
                 values[carried + 2] = vectorData(r.vector(), 0, n1, floats);
@@ -114,13 +116,13 @@ final class InternalRows {
             for (int j = 0; j < n; j++) {
                 f[j] = (float) v[off + j] + 0.0f;
             }
-            return new org.apache.spark.sql.catalyst.util.GenericArrayData(f);
+            return UnsafeArrayData.fromPrimitiveArray(f);
         }
         double[] d = new double[n];
         for (int j = 0; j < n; j++) {
             d[j] = v[off + j] + 0.0;
         }
-        return new org.apache.spark.sql.catalyst.util.GenericArrayData(d);
+        return UnsafeArrayData.fromPrimitiveArray(d);
     }
 
     /** Copies of the first columns of rows, of these types: compact rows of their own (apply, then copy). */
