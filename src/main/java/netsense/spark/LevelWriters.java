@@ -3,20 +3,20 @@ package netsense.spark;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.values.ValuesWriter;
 import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridValuesWriter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * parquet-mr's writers of a column's repetition and definition levels (writer version 1),
  * replaced by ones that write the same bytes straight into an array. parquet-mr's encoder goes
  * through a slab stream and finds a bit-packed run's header byte by walking the slabs; for the
- * levels of a fixed-length array (0 then n − 1 ones, a row after row) that is one bit-packed group,
+ * levels of a fixed-length array (0, then n − 1 ones, row after row) that is one bit-packed group,
  * one header and one RLE run a row: about 95 ns a row of [16,32,32,1]'s gradient column, against
  * about 45 for its sixteen values (measured on one core with parquet-mr's column writer).
  * The encoding is parquet-mr's RLE / bit-packing hybrid, step for step (its
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * LevelWritersTest fails when the fields are gone, and checks the bytes against parquet-mr's.
  */
 final class LevelWriters {
-    private static final Logger LOG = LoggerFactory.getLogger(LevelWriters.class);
+    private static final Logger LOG = LogManager.getLogger(LevelWriters.class);
     private static final VarHandle REPETITION;
     private static final VarHandle DEFINITION;
     private static final java.util.concurrent.atomic.AtomicLong INSTALLED = new java.util.concurrent.atomic.AtomicLong();
