@@ -12,7 +12,7 @@ NETSENSE_CLASSPATH_FILE="$NETSENSE_HOME/target/classpath.txt"
 # Spark's module options for the driver JVM these scripts start (one per line, # comments).
 mapfile -t NETSENSE_JVM_OPTIONS < <(grep -v '^[[:space:]]*\(#\|$\)' "$NETSENSE_HOME/conf/jvm-module-options")
 
-die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+die() { echo "jobs/$(basename "$0"): $*" >&2; exit 2; }
 
 # Builds the jar and the runtime classpath (Spark included) when missing or older than the sources.
 netsense_build() {
@@ -49,8 +49,10 @@ SPARK_FLAGS=" --supervise --verbose -v --load-spark-defaults "
 # Splits a command line into SPARK_ARGS (for spark-submit) and APP_ARGS (for the command), and
 # sets SPARK_MASTER, DRIVER_MEMORY, DRIVER_JAVA_OPTIONS, DRIVER_CP. The command's own options
 # (listed from its picocli annotations into target/command-options.txt by netsense_build) and
-# --help/--version go to the command; --master is the script's; everything else — Spark's
-# options, in "--opt value" or "--opt=value" form, and options neither knows — to spark-submit.
+# --help/--version go to the command; --master is the script's; spark-submit's options, in
+# "--opt value" or "--opt=value" form, to spark-submit. An option neither has is refused (exit 2)
+# before anything starts: a typo of the command's own would otherwise reach spark-submit, which
+# answers with a stack trace. Spark settings without an option of their own go as --conf k=v.
 # Usage: netsense_split_args COMMAND ARGS...
 netsense_split_args() {
   local command="$1"; shift
@@ -88,9 +90,8 @@ netsense_split_args() {
     elif [[ "$SPARK_FLAGS" == *" $arg "* ]]; then
       SPARK_ARGS+=("$arg")
     elif [[ "$arg" == -* ]]; then
-      # an option neither knows: spark-submit's to judge, with its value when one follows
-      SPARK_ARGS+=("$arg")
-      if (( ! inline && $# )) && [[ "$1" != -* ]]; then SPARK_ARGS+=("$1"); shift; fi
+      die "unknown option $name: neither jobs/$command's nor spark-submit's (see jobs/$command --help;" \
+        "Spark settings go as --conf key=value)"
     else
       APP_ARGS+=("$arg")
     fi

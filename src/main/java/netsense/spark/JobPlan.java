@@ -592,7 +592,8 @@ record JobPlan(GradientJob.Options options, Network network, int outputIndex, Da
             widths.add(r.getInt(0));
         }
         if (!widths.contains(n1)) {
-            throw new InvalidSetupException("the input's features have " + widths.stream().sorted().toList()
+            String found = String.join(" or ", widths.stream().sorted().map(String::valueOf).toList());
+            throw new InvalidSetupException("the input's features have " + found
                     + " entries in its first rows, the model takes " + n1 + " (model shape " + net.shape() + ")");
         }
     }

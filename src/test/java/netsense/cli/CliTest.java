@@ -112,7 +112,7 @@ class CliTest extends SparkTestBase {
     @Test
     void modelWidthDiffersFromDataWidth() throws Exception {
         model = model("m4", randomNetwork(2, 4, 3, 1));
-        refused(gradients(), "the input's features have [3] entries in its first rows, the model takes 4"
+        refused(gradients(), "the input's features have 3 entries in its first rows, the model takes 4"
                 + " (model shape [4,3,1])");
         refused(gradients("--feature-cols", "id,label"), "feature column \"label\" has type string;"
                 + " --feature-cols takes numeric columns");
@@ -203,6 +203,16 @@ class CliTest extends SparkTestBase {
         assertEquals(0, run("--help").status());
         assertEquals(0, run("generate", "--help").status());
         assertEquals(0, run("demo", "--help").status());
+    }
+
+    @Test
+    void everyCommandTellsItsVersion() {
+        for (String command : List.of("gradients", "train", "generate", "demo", "bench", "model")) {
+            Run r = run(command, "--version");
+            assertEquals(0, r.status(), command);
+            assertTrue(r.out().startsWith("netsense "), command + " --version: " + r.out());
+        }
+        assertTrue(run("-V").out().startsWith("netsense "));
     }
 
     @Test

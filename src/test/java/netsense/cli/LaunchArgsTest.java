@@ -87,13 +87,25 @@ class LaunchArgsTest {
     }
 
     @Test
-    void masterInItsEqualsFormAndUnknownOptionsPassToSparkSubmit() throws Exception {
-        Split s = split("generate", "--master=local[2]", "--rows", "10", "--spark-something", "v",
-                "--new-flag", "--dims=3", "--archives=a.zip", "--output", "o");
+    void masterInItsEqualsForm() throws Exception {
+        Split s = split("generate", "--master=local[2]", "--rows", "10", "--dims=3", "--archives=a.zip", "--output", "o");
         assertEquals(0, s.status(), s.err());
         assertEquals("local[2]", s.master());
-        assertEquals(List.of("--spark-something", "v", "--new-flag", "--archives", "a.zip"), s.spark());
+        assertEquals(List.of("--archives", "a.zip"), s.spark());
         assertEquals(List.of("--rows", "10", "--dims=3", "--output", "o"), s.app());
+    }
+
+    @Test
+    void anOptionNeitherKnowsIsRefusedBeforeAnythingStarts() throws Exception {
+        for (String[] args : new String[][] {{"--mdoel", "m.json", "--input", "in"}, {"--frobnicate"},
+            {"--input", "in", "--spark-something=v"}, {"-x"}}) {
+            Split s = split("gradients", args);
+            assertEquals(2, s.status(), String.join(" ", args));
+            String unknown = args[0].startsWith("--input") ? "--spark-something" : args[0];
+            assertTrue(s.err().startsWith("jobs/lib.sh: unknown option " + unknown
+                    + ": neither jobs/gradients's nor spark-submit's (see jobs/gradients --help;"), s.err());
+            assertTrue(s.spark().isEmpty() && s.app().isEmpty(), "nothing split: " + s);
+        }
     }
 
     @Test

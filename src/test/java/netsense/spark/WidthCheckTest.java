@@ -92,7 +92,7 @@ class WidthCheckTest extends SparkTestBase {
     void aSystematicMismatchIsRefusedFromTheFirstRows() throws Exception {
         JobPlan plan = plan(parquet("in", rows(50, 3), SCHEMA, 2), 4, 3, 1);
         InvalidSetupException e = assertThrows(InvalidSetupException.class, plan::checkWidth);
-        assertTrue(e.getMessage().contains("the input's features have [3] entries in its first rows, the model takes 4"),
+        assertTrue(e.getMessage().contains("the input's features have 3 entries in its first rows, the model takes 4"),
                 e.getMessage());
     }
 
