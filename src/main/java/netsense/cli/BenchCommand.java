@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
  *       features), on the executors and in the driver; seconds per epoch, the data cached.
  * </ul>
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
         description = {"Runs one end-to-end benchmark job on generated input (made on first use and kept) and"
                 + " prints its time.", "jobs/bench --rows N runs each kind in a fresh JVM and compares them."})
 final class BenchCommand implements NetsenseCommand {

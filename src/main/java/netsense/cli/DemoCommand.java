@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * {@code demo}: the whole job, in local mode, on the bundled example networks and generated
  * inputs with a few bad rows mixed in, so that every part of the output has something in it.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
         description = "Runs the gradient job on the bundled example networks (the 2-2-3-1 sigmoid network of"
                 + " Higham & Higham's shape, and a 16-32-32-1 tanh network) over generated inputs with a few bad"
                 + " rows mixed in.")

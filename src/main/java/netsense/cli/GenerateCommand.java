@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code generate}: synthetic inputs (SPEC, "Other commands"). */
-@Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
         description = {"Writes synthetic input rows (id BIGINT, features ARRAY<DOUBLE>) as Parquet.",
             "Entry j of row i depends only on (seed, i, j): the data do not depend on --partitions."})
 final class GenerateCommand implements NetsenseCommand {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gradients}: the main job (SPEC, "The main job"). */
-@Command(name = "gradients", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "gradients", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
         description = {"Computes the input gradient of a network's output for every row of a Parquet input and"
                 + " writes them, with the rows it rejects and per-dimension sensitivities, to DIR (gradients/,"
                 + " rejected/, summary.json).", "",

@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code model describe|convert}: what a model is, and its netsense JSON (SPEC, "Model formats"). */
-@Command(name = "model", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, usageHelpAutoWidth = true,
+@Command(name = "model", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        usageHelpAutoWidth = true,
         description = {"Reads a model as --model does (netsense JSON, ONNX, or a Spark ML "
             + "MultilayerPerceptronClassificationModel folder, recognised by content) and describes or converts it."},
         subcommands = {ModelCommand.Describe.class, ModelCommand.Convert.class})
@@ -77,7 +78,8 @@ final class ModelCommand implements NetsenseCommand {
         }
     }
 
-    @Command(name = "describe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, usageHelpAutoWidth = true,
+    @Command(name = "describe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            usageHelpAutoWidth = true,
             description = "Prints the model's shape [n1,...,nL], activations, parameter count and source format.")
     static final class Describe extends OnModel {
         @Override
@@ -97,7 +99,8 @@ final class ModelCommand implements NetsenseCommand {
         }
     }
 
-    @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, usageHelpAutoWidth = true,
+    @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            usageHelpAutoWidth = true,
             description = "Writes the model as netsense JSON, which jobs/gradients reads back exactly.")
     static final class Convert extends OnModel {
         @Option(names = "--to", required = true, paramLabel = "OUT.json", description = "The JSON file to write.")

@@ -18,7 +18,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code train}: trains a network and reports how fast it converges (SPEC, "Training"). */
-@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
         description = {"Trains a fully connected network on Parquet rows (or the Higham & Higham example) and"
                 + " writes model.json (for jobs/gradients), training.json (the cost over the training set at"
                 + " log-spaced steps, and when it reached --target-cost) and report.html to DIR.",
