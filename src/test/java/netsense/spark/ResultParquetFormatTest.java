@@ -183,11 +183,15 @@ class ResultParquetFormatTest extends SparkTestBase {
                         spark.sparkContext().hadoopConfiguration())).close(), "no footer: not a Parquet file");
     }
 
-    private ParquetMetadata footer(String dir) throws IOException {
-        java.nio.file.Path file;
+    /** The one Parquet file a write of one partition left in {@code dir}. */
+    private java.nio.file.Path partFile(String dir) throws IOException {
         try (Stream<java.nio.file.Path> files = Files.list(tmp.resolve(dir))) {
-            file = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+            return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
         }
+    }
+
+    private ParquetMetadata footer(String dir) throws IOException {
+        java.nio.file.Path file = partFile(dir);
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
                 new org.apache.hadoop.fs.Path(file.toString()), spark.sparkContext().hadoopConfiguration()))) {
             return reader.getFooter();
@@ -196,10 +200,7 @@ class ResultParquetFormatTest extends SparkTestBase {
 
     /** Each column chunk's bytes as stored (page headers, levels, values), row group by row group. */
     private List<String> chunkBytes(String dir, ParquetMetadata footer) throws IOException {
-        java.nio.file.Path file;
-        try (Stream<java.nio.file.Path> files = Files.list(tmp.resolve(dir))) {
-            file = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-        }
+        java.nio.file.Path file = partFile(dir);
         byte[] all = Files.readAllBytes(file);
         List<String> out = new ArrayList<>();
         for (BlockMetaData block : footer.getBlocks()) {
